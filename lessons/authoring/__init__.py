@@ -1,0 +1,1 @@
+"""Authoring: content files in git <-> catalog rows. See docs/authoring.md for the format."""

@@ -1,0 +1,128 @@
+"""The catalog: tracks of lessons, each lesson a list of sections and key terms.
+
+Rows are written only by the content importer (see lessons/authoring); authors edit
+files in git, not rows. Nothing is ever deleted by an import: a lesson that leaves the
+tree is archived, so learners' progress that points at it survives.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class TrackQuerySet(models.QuerySet):
+    def published(self) -> TrackQuerySet:
+        """Return the tracks learners can see."""
+        return self.filter(is_archived=False)
+
+    def in_catalog_order(self) -> TrackQuerySet:
+        """Return the tracks ordered as the catalog lists them."""
+        return self.order_by("order", "slug")
+
+
+class Track(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    order = models.IntegerField(default=0, help_text="Tracks are listed by this number, then by slug.")
+    is_archived = models.BooleanField(default=False, help_text="Set by the importer when the track leaves the tree.")
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:track", args=[self.slug])
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self) -> LessonQuerySet:
+        """Return the lessons learners can see: not archived, in a track that is not archived."""
+        return self.filter(is_archived=False, track__is_archived=False)
+
+    def in_catalog_order(self) -> LessonQuerySet:
+        """Return the lessons in catalog order: tracks by order, then lessons by number."""
+        return self.order_by("track__order", "track__slug", "number", "slug")
+
+
+class Lesson(models.Model):
+    track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="lessons")
+    slug = models.SlugField(max_length=100, unique=True)
+    number = models.PositiveIntegerField(help_text="The NN of the lesson's folder: its order inside the track.")
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    minutes = models.PositiveSmallIntegerField()
+    big_idea = models.TextField()
+    intro_markdown = models.TextField(blank=True)
+    intro_html = models.TextField(blank=True)
+    body_markdown = models.TextField(help_text="The Markdown below the front matter, as the author wrote it.")
+    search_text = models.TextField(blank=True, help_text="Plain text of the whole lesson, for search.")
+    authored_related = models.JSONField(default=list, blank=True, help_text="Slugs from the author's related: list.")
+    catalog_position = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
+    is_archived = models.BooleanField(default=False, help_text="Set by the importer when the lesson leaves the tree.")
+    source_path = models.CharField(max_length=300, blank=True, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["track__order", "track__slug", "number", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:detail", args=[self.slug])
+
+    @property
+    def folder_name(self) -> str:
+        return f"{self.number:02d}-{self.slug}"
+
+
+class Section(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=300, help_text="Markdown source of the heading.")
+    heading_html = models.CharField(max_length=1000)
+    anchor = models.SlugField(max_length=120)
+    body_markdown = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "position"], name="section_position_unique"),
+            models.UniqueConstraint(fields=["lesson", "anchor"], name="section_anchor_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def get_absolute_url(self) -> str:
+        return f"{self.lesson.get_absolute_url()}#{self.anchor}"
+
+
+class KeyTerm(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="key_terms")
+    position = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=200)
+    definition = models.TextField()
+    definition_html = models.TextField()
+    anchor = models.SlugField(max_length=130)
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "position"], name="key_term_position_unique")]
+
+    def __str__(self) -> str:
+        return self.term

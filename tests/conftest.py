@@ -1,0 +1,41 @@
+"""Fixtures shared by every test: personas and content trees."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_CONTENT = Path(__file__).parent.parent / "content"
+
+
+@pytest.fixture
+def mini_course(tmp_path: Path) -> Path:
+    """Return a fresh copy of a small valid content tree that a test may edit."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "mini-course", target)
+    return target
+
+
+@pytest.fixture
+def learner(django_user_model):
+    return django_user_model.objects.create_user("alice", "alice@example.com", "correct-horse")
+
+
+@pytest.fixture
+def author(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.com", "correct-horse", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def stranger(django_user_model):
+    return django_user_model.objects.create_user("charlie", "charlie@example.com", "correct-horse")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace old with new in a file, failing loudly if old is not there."""
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))

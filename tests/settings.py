@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings module, with test-only secrets.
+
+Everything else (DATABASE_URL for PostgreSQL in CI, broker URLs) still comes from the
+environment, so the same suite proves both the embedded and the production setup.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="lessonbox-tests-"))
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests

@@ -1,0 +1,1 @@
+"""The grounded lesson tutor (retrieval, answer engines, grounding check): see its issue."""
