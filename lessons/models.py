@@ -87,6 +87,21 @@ class Lesson(models.Model):
     def folder_name(self) -> str:
         return f"{self.number:02d}-{self.slug}"
 
+    def neighbours(self) -> dict[str, Lesson | None]:
+        """Return the previous and next published lessons in catalog order."""
+        if self.catalog_position is None:
+            return {"previous": None, "next": None}
+        around = (
+            Lesson.objects.published().filter(catalog_position__in=[self.catalog_position - 1, self.catalog_position + 1]).select_related("track")
+        )
+        by_position = {lesson.catalog_position: lesson for lesson in around}
+        return {"previous": by_position.get(self.catalog_position - 1), "next": by_position.get(self.catalog_position + 1)}
+
+    def related_lessons(self) -> list[Lesson]:
+        """Return the "Keep going" lessons, in order."""
+        links = self.related_links.filter(related__is_archived=False).select_related("related__track")
+        return [link.related for link in links]
+
 
 class Section(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sections")
@@ -126,3 +141,23 @@ class KeyTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class RelatedLesson(models.Model):
+    """One "Keep going" card: computed at import from the content, or named by the author."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    is_authored = models.BooleanField(default=False)
+    score = models.FloatField(default=0.0, help_text="Similarity of the two lessons (authored links keep theirs for reference).")
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "position"], name="related_position_unique"),
+            models.UniqueConstraint(fields=["lesson", "related"], name="related_pair_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} → {self.related}"

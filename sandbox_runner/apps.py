@@ -7,6 +7,9 @@ class SandboxRunnerConfig(AppConfig):
 
     def ready(self) -> None:
         from lessons.authoring.parts import register_part
+        from lessons.panels import LessonPanel, register_panel
         from sandbox_runner.authoring import ExercisePart
+        from sandbox_runner.panels import exercise_panel_context
 
         register_part(ExercisePart())
+        register_panel(LessonPanel("exercise", "sandbox_runner/_exercise_panel.html", "after_sections", 10, exercise_panel_context))

@@ -12,6 +12,7 @@ from lessons.authoring.parsing import ParsedCatalog, ParsedLesson, ParsedTrack, 
 from lessons.authoring.parts import registered_parts
 from lessons.markdown import html_to_text, render_inline, render_markdown, unique_anchor
 from lessons.models import KeyTerm, Lesson, Section, Track
+from lessons.services import bump_catalog_version, rebuild_related_lessons
 from lessons.signals import catalog_imported
 
 KINDS = ("tracks", "lessons", "questions", "exercises")
@@ -58,8 +59,14 @@ def import_catalog(root: Path) -> ImportReport:
         _save_lessons(catalog, tracks, report)
         _number_catalog()
         if report.has_changes:
-            transaction.on_commit(lambda: catalog_imported.send(sender=Lesson, report=report))
+            rebuild_related_lessons()
+            transaction.on_commit(lambda: _announce(report))
     return report
+
+
+def _announce(report: ImportReport) -> None:
+    bump_catalog_version()  # cached lesson pages are stale now
+    catalog_imported.send(sender=Lesson, report=report)
 
 
 def _save_tracks(catalog: ParsedCatalog, report: ImportReport) -> dict[str, Track]:

@@ -26,6 +26,14 @@ def _is_number(x):
     return isinstance(x, (numbers.Real, np.number)) and not isinstance(x, (bool, np.bool_))
 
 
+def _plain(x):
+    """A value as shown in a hint: plain Python numbers instead of numpy reprs."""
+    if _is_number(x):
+        x = float(x)
+        return int(x) if x.is_integer() else round(x, 3)
+    return str(x)
+
+
 def _as_series(value, name):
     """Turn a Series, a dict or a one-column DataFrame into a Series, or explain what is wrong."""
     if isinstance(value, pd.DataFrame):
@@ -95,9 +103,9 @@ def check_missing_counts(learner):
     values = pd.to_numeric(counts, errors="coerce")
     if values.notna().all() and (values <= 1).all() and values.sum() > 0 and (values % 1 != 0).any():
         raise AssertionError("missing_counts looks like shares; use .sum() instead of .mean() to get counts.")
-    wrong = {c: counts[c] for c in expected if not (_is_number(counts[c]) and int(counts[c]) == expected[c])}
+    wrong = {c: _plain(counts[c]) for c in expected if not (_is_number(counts[c]) and counts[c] == expected[c])}
     assert not wrong, (
-        f"These counts do not match the file: {wrong}. Compute missing_counts after the sentinels "
+        f"These counts do not match the file: {wrong}. Compute missing_counts on the full table after the sentinels "
         "have become NaN, with survey.isna().sum()."
     )
 
@@ -142,7 +150,8 @@ def check_spend_missing_share(learner):
     assert all(_is_number(v) for v in values.values()), "spend_missing_share should hold numbers, one share per channel."
     if all(float(v) > 1 for v in values.values()):
         raise AssertionError(
-            "spend_missing_share holds numbers above 1. Give shares between 0 and 1: use .mean() of isna(), not .sum()."
+            "spend_missing_share holds numbers above 1. Give shares between 0 and 1 (0.25, not 25 or a count): "
+            "average isna() per channel with .mean()."
         )
     wrong = {c: round(float(values[c]), 3) for c in expected if abs(float(values[c]) - expected[c]) > 0.001}
     assert not wrong, (

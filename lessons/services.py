@@ -1,0 +1,98 @@
+"""Services of the lessons app: work that spans rows, for other apps and commands to call."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from lessons.models import KeyTerm, Lesson, RelatedLesson
+from lessons.related import CARDS, LessonText, compute_related
+
+CATALOG_VERSION_KEY = "lessons:catalog-version"
+
+
+def rebuild_related_lessons() -> int:
+    """Recompute every published lesson's "Keep going" cards; return how many were stored.
+
+    The author's related: list comes first and is never displaced; computed neighbours
+    fill the remaining places.
+    """
+    lessons = list(
+        Lesson.objects.published().values("id", "slug", "track_id", "catalog_position", "title", "summary", "search_text", "authored_related")
+    )
+    terms: dict[int, list[str]] = defaultdict(list)
+    for lesson_id, term in KeyTerm.objects.filter(lesson__in=[row["id"] for row in lessons]).values_list("lesson_id", "term"):
+        terms[lesson_id].append(term)
+    texts = [
+        LessonText(
+            row["id"], row["track_id"], row["catalog_position"] or 0, row["title"], row["summary"], " ".join(terms[row["id"]]), row["search_text"]
+        )
+        for row in lessons
+    ]
+    computed = compute_related(texts, cards=CARDS + CARDS)  # spares, in case authored links take places
+    id_by_slug = {row["slug"]: row["id"] for row in lessons}
+
+    links = []
+    for row in lessons:
+        scores = dict(computed[row["id"]])
+        authored = [id_by_slug[slug] for slug in row["authored_related"] if slug in id_by_slug]
+        chosen = [(related_id, scores.get(related_id, 0.0), True) for related_id in authored]
+        for related_id, score in computed[row["id"]]:
+            if len(chosen) >= CARDS:
+                break
+            if related_id not in authored:
+                chosen.append((related_id, score, False))
+        links += [
+            RelatedLesson(lesson_id=row["id"], related_id=related_id, position=position, score=score, is_authored=is_authored)
+            for position, (related_id, score, is_authored) in enumerate(chosen, start=1)
+        ]
+    RelatedLesson.objects.all().delete()
+    RelatedLesson.objects.bulk_create(links, batch_size=1000)
+    return len(links)
+
+
+def catalog_version() -> int:
+    """Return the number that names the current catalog in cache keys (bumped by every import)."""
+    version = cache.get(CATALOG_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOG_VERSION_KEY, 1, timeout=None)
+        version = cache.get(CATALOG_VERSION_KEY, 1)
+    return version
+
+
+def bump_catalog_version() -> None:
+    """Make every cached lesson fragment stale (called after an import commits)."""
+    try:
+        cache.incr(CATALOG_VERSION_KEY)
+    except ValueError:
+        cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
+
+
+def search_lessons(query: str, *, limit: int = 50) -> QuerySet[Lesson]:
+    """Return published lessons whose title, summary, key terms or body contain every word of the query.
+
+    Title matches come first, then summary matches, then the rest in catalog order.
+    """
+    words = query.split()[:8]
+    if not words:
+        return Lesson.objects.none()
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__icontains=word)
+    phrase = " ".join(words)
+    return (
+        Lesson.objects.published()
+        .filter(condition)
+        .select_related("track")
+        .annotate(
+            rank=Case(
+                When(title__icontains=phrase, then=Value(0)),
+                When(summary__icontains=phrase, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "catalog_position")[:limit]
+    )

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lessons.authoring.importer import import_catalog
+from lessons.models import Lesson
+from tests.factories import make_catalog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def imported(mini_course):
+    import_catalog(mini_course)
+    return mini_course
+
+
+def test_catalog_lists_tracks_and_lessons_in_order(client, imported):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("Basics") < html.index("First steps") < html.index("Second steps") < html.index("Advanced") < html.index("Combining tables")
+    assert "3 lessons in order" in html
+
+
+def test_search_without_javascript_returns_a_full_page(client, imported):
+    response = client.get("/", {"q": "merge"})
+
+    assert "<html" in response.content.decode()
+    assert "1 lesson match “merge”" in response.content.decode()
+    assert "Combining tables" in response.content.decode()
+
+
+def test_search_with_htmx_returns_only_the_results(client, imported):
+    response = client.get("/", {"q": "sort"}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.strip().startswith('<div id="catalog-results"')
+    assert "Second steps" in html
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_search_finds_key_terms_and_body_text(client, imported):
+    assert "First steps" in client.get("/", {"q": "DataFrame"}).content.decode()
+    assert "Combining tables" in client.get("/", {"q": "row counts"}).content.decode()
+
+
+def test_search_with_no_match_says_so(client, imported):
+    assert "No lesson mentions all of those words" in client.get("/", {"q": "quantum chromodynamics"}).content.decode()
+
+
+def test_lesson_page_shows_map_sections_terms_and_position(client, imported):
+    response = client.get("/lessons/first-steps/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Lesson 1 of 3" in html
+    assert html.count("<h1") == 1
+    assert '<a href="#loading-a-table">' in html
+    assert '<a class="chip" href="#term-dataframe">DataFrame</a>' in html
+    assert 'id="term-dataframe"' in html
+    assert "Look before you compute." in html
+    assert '<h2 id="applied-exercise" tabindex="-1">Applied exercise</h2>' in html
+
+
+def test_lesson_page_shows_the_exercise_with_its_data_files(client, imported):
+    html = client.get("/lessons/first-steps/").content.decode()
+
+    assert "Count the rows" in html
+    assert 'href="/lessons/first-steps/exercise/files/data/scores.csv"' in html
+    assert "check_row_count" not in html  # checks never reach the browser
+    assert "len(scores)" not in html  # nor does the solution
+
+
+def test_exercise_data_file_downloads(client, imported):
+    response = client.get("/lessons/first-steps/exercise/files/data/scores.csv")
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"name,score")
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_lesson_page_links_previous_next_and_related(client, imported):
+    html = client.get("/lessons/second-steps/").content.decode()
+
+    assert 'rel="prev" href="/lessons/first-steps/"' in html
+    assert 'rel="next" href="/lessons/combining-tables/"' in html
+    keep_going = html[html.index("Keep going") :]
+    assert keep_going.index("Combining tables") < keep_going.index("First steps")  # the author's link comes first
+
+
+def test_archived_lesson_is_hidden_from_learners_but_previewable_by_staff(client, imported, author):
+    Lesson.objects.filter(slug="second-steps").update(is_archived=True)
+
+    assert client.get("/lessons/second-steps/").status_code == 404
+    client.force_login(author)
+    assert "Preview: this lesson is archived" in client.get("/lessons/second-steps/").content.decode()
+
+
+def test_unknown_lesson_is_404(client, imported):
+    assert client.get("/lessons/no-such-lesson/").status_code == 404
+
+
+def test_track_page_lists_its_lessons(client, imported):
+    html = client.get("/tracks/basics/").content.decode()
+
+    assert "First steps" in html
+    assert "Combining tables" not in html
+
+
+def test_import_refreshes_a_cached_lesson_page(client, imported):
+    assert "Load a table and look at it." in client.get("/lessons/first-steps/").content.decode()
+    lesson_file = imported / "basics/01-first-steps/lesson.md"
+    lesson_file.write_text(lesson_file.read_text().replace("Load a table and look at it.", "A brand new summary."))
+
+    import_catalog(imported)
+
+    assert "A brand new summary." in client.get("/lessons/first-steps/").content.decode()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [12, 2500])
+def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(client, size, django_assert_max_num_queries):
+    lessons = make_catalog(tracks=5, lessons_per_track=size // 5, with_related=size < 100)
+    middle = lessons[len(lessons) // 2]
+
+    for url, limit in [(middle.get_absolute_url(), 9), ("/", 4), ("/?q=topic3", 3), (f"/tracks/{middle.track.slug}/", 3)]:
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(url).status_code == 200
+        assert len(cold) <= limit, (url, [query["sql"] for query in cold])
+    client.get(middle.get_absolute_url())  # fills the fragment cache
+    with CaptureQueriesContext(connection) as warm:
+        client.get(middle.get_absolute_url())
+    assert len(warm) <= 3, [query["sql"] for query in warm]
