@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -44,6 +45,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "lesson": lesson,
         "catalog_version": catalog_version(),
+        "cache_seconds": settings.LESSON_CACHE_SECONDS,
         "lesson_total": Lesson.objects.published().count,  # called only when the cached fragment is rebuilt
         "panels": panels_for(request, lesson),
     }
