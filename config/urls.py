@@ -1,8 +1,32 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lessons import api as lessons_api
+
+api_patterns = [
+    path("tracks/", lessons_api.TrackListApi.as_view(), name="tracks"),
+    path("lessons/", lessons_api.LessonListApi.as_view(), name="lessons"),
+    path("lessons/<slug:slug>/", lessons_api.LessonDetailApi.as_view(), name="lesson"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include((api_patterns, "api"))),
     path("", include("lessons.urls")),
     path("", include("sandbox_runner.urls")),
 ]
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer unknown API addresses in JSON, like the rest of the API; pages in HTML."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"There is no API endpoint at {request.path}. The schema is at /api/schema/."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = page_not_found

@@ -70,7 +70,7 @@ def bump_catalog_version() -> None:
         cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
 
 
-def search_lessons(query: str, *, limit: int = 50) -> QuerySet[Lesson]:
+def search_lessons(query: str, *, limit: int | None = 50) -> QuerySet[Lesson]:
     """Return published lessons whose title, summary, key terms or body contain every word of the query.
 
     Title matches come first, then summary matches, then the rest in catalog order.
@@ -82,7 +82,7 @@ def search_lessons(query: str, *, limit: int = 50) -> QuerySet[Lesson]:
     for word in words:
         condition &= Q(search_text__icontains=word)
     phrase = " ".join(words)
-    return (
+    results = (
         Lesson.objects.published()
         .filter(condition)
         .select_related("track")
@@ -94,5 +94,6 @@ def search_lessons(query: str, *, limit: int = 50) -> QuerySet[Lesson]:
                 output_field=IntegerField(),
             )
         )
-        .order_by("rank", "catalog_position")[:limit]
+        .order_by("rank", "catalog_position")
     )
+    return results if limit is None else results[:limit]

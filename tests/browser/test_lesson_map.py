@@ -58,7 +58,11 @@ def test_search_works_without_javascript(browser, demo_site):
 
 
 def test_pages_read_well_on_a_phone(phone, demo_site):
-    for name, path in [("catalog-phone", "/"), ("lesson-phone", "/lessons/first-matplotlib-chart/"), ("track-phone", "/tracks/charts-and-statistics/")]:
+    for name, path in [
+        ("catalog-phone", "/"),
+        ("lesson-phone", "/lessons/first-matplotlib-chart/"),
+        ("track-phone", "/tracks/charts-and-statistics/"),
+    ]:
         phone.goto(demo_site + path)
         expect(phone.get_by_role("heading", level=1)).to_be_visible()
         overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
