@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
 from lessons.models import Lesson, Track
+from lessons.page_cache import cache_for_anonymous
 from lessons.panels import panels_for
 from lessons.services import catalog_version, search_lessons
 
@@ -20,24 +21,29 @@ def _published_tracks():
     return Track.objects.published().in_catalog_order().prefetch_related(Prefetch("lessons", queryset=lessons, to_attr="published_lessons"))
 
 
+@cache_for_anonymous
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     context = {
         "query": query,
         "results": list(search_lessons(query)) if query else None,
-        "tracks": _published_tracks() if not query else None,
-        "lesson_count": Lesson.objects.published().count(),
+        "tracks": _published_tracks(),  # lazy: read only when the cached map is rebuilt
+        "lesson_count": Lesson.objects.published().count,
+        "catalog_version": catalog_version(),
+        "cache_seconds": settings.LESSON_CACHE_SECONDS,
     }
     template = "lessons/catalog.html#catalog-results" if request.htmx else "lessons/catalog.html"
     return render(request, template, context)
 
 
+@cache_for_anonymous
 def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     track = get_object_or_404(_published_tracks(), slug=slug)
     return render(request, "lessons/track.html", {"track": track})
 
 
+@cache_for_anonymous
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Staff may preview an archived lesson (the admin links here); learners may not.
     lessons = Lesson.objects.all() if request.user.is_staff else Lesson.objects.published()

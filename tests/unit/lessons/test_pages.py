@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from lessons.authoring.importer import import_catalog
@@ -99,6 +100,26 @@ def test_lesson_page_links_previous_next_and_related(client, imported):
     assert keep_going.index("Combining tables") < keep_going.index("First steps")  # the author's link comes first
 
 
+def test_anonymous_pages_are_served_whole_from_the_cache(client, imported, django_assert_num_queries):
+    client.get("/lessons/first-steps/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/lessons/first-steps/")
+
+    assert "First steps" in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_signed_in_learners_get_a_fresh_page_with_their_csrf_token(client, imported, learner):
+    client.get("/lessons/first-steps/")  # an anonymous copy is in the cache now
+    client.force_login(learner)
+
+    html = client.get("/lessons/first-steps/").content.decode()
+
+    assert "X-CSRFToken" in html
+    assert "X-CSRFToken" not in Client().get("/lessons/first-steps/").content.decode()
+
+
 def test_archived_lesson_is_hidden_from_learners_but_previewable_by_staff(client, imported, author):
     Lesson.objects.filter(slug="second-steps").update(is_archived=True)
 
@@ -118,12 +139,14 @@ def test_track_page_lists_its_lessons(client, imported):
     assert "Combining tables" not in html
 
 
-def test_import_refreshes_a_cached_lesson_page(client, imported):
+def test_import_refreshes_a_cached_lesson_page(client, imported, django_capture_on_commit_callbacks):
     assert "Load a table and look at it." in client.get("/lessons/first-steps/").content.decode()
+    assert "Load a table and look at it." in client.get("/lessons/first-steps/").content.decode()  # from the cache
     lesson_file = imported / "basics/01-first-steps/lesson.md"
     lesson_file.write_text(lesson_file.read_text().replace("Load a table and look at it.", "A brand new summary."))
 
-    import_catalog(imported)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_catalog(imported)
 
     assert "A brand new summary." in client.get("/lessons/first-steps/").content.decode()
 

@@ -1,0 +1,157 @@
+"""Benchmark page throughput with gunicorn on loopback over a 2,500-lesson catalog.
+
+Usage: .venv/bin/python bench/serve_pages.py [--lessons 2500] [--seconds 10]
+
+For each page (a lesson, the catalog, a search) it also serves a static file of the
+same size through the same server (WhiteNoise in the same gunicorn), which is the
+physical limit here, and prints requests per second side by side with the ratio.
+Needs wrk (Debian package wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate_catalog import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def start_server(env: dict[str, str]) -> subprocess.Popen:
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    server = subprocess.Popen([gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(BASE + "/", timeout=2).read()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def fetch(path: str) -> bytes:
+    with urllib.request.urlopen(BASE + path, timeout=30) as response:
+        return response.read()
+
+
+# Every request searches for a different pair of words, so no search is served from the cache.
+DISTINCT_SEARCHES = """
+local words = {"pivot", "join", "merge", "chart", "median", "sample", "model", "prompt", "sandbox", "filter",
+               "column", "outlier", "privacy", "token", "memory", "category", "schema", "trend", "noise", "forecast"}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local first = words[counter % #words + 1]
+  local second = words[math.floor(counter / #words) % #words + 1]
+  return wrk.format("GET", "/?q=" .. first .. "+" .. second .. "&n=" .. counter)
+end
+"""
+
+
+def wrk(path: str, seconds: int, *, cookie: str = "", script: str = "") -> tuple[float, int]:
+    """Return (requests per second, failed requests) for one URL."""
+    command = ["wrk", "-t1", "-c4", f"-d{seconds}s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script:
+            lua.write(script)
+            lua.flush()
+            command += ["-s", lua.name]
+        output = subprocess.run([*command, BASE + path], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    failures = sum(int(number) for number in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        failures += sum(int(number) for number in socket_errors.groups())
+    return rate, failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lessons", type=int, default=2500)
+    parser.add_argument("--seconds", type=int, default=10)
+    arguments = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("This benchmark needs wrk: apt-get install wrk")
+
+    with tempfile.TemporaryDirectory(prefix="lessonbox-bench-") as scratch:
+        scratch_path = Path(scratch)
+        static_root = scratch_path / "static"
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": "benchmark-only",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATA_DIR": scratch,
+            "STATIC_ROOT": str(static_root),
+        }
+        generate(scratch_path / "content", lessons=arguments.lessons, tracks=25)
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "import_content", str(scratch_path / "content"))
+
+        middle = f"lesson-012-{arguments.lessons // 50:04d}"
+        pages = {"lesson page": f"/lessons/{middle}/", "catalog page": "/", "search": "/?q=pivot+join"}
+        # Variants that skip the anonymous page cache: a session cookie (as a signed-in
+        # reader sends) renders the page from its fragments; distinct searches hit the database.
+        uncached = {
+            "lesson page": {"cookie": "sessionid=benchmark"},
+            "catalog page": {"cookie": "sessionid=benchmark"},
+            "search": {"script": DISTINCT_SEARCHES},
+        }
+        server = start_server(env)
+        try:
+            sizes = {name: len(fetch(path)) for name, path in pages.items()}
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait()
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        for name, size in sizes.items():
+            (static_root / f"same-size-as-{name.replace(' ', '-')}.html").write_bytes(b"x" * size)
+
+        server = start_server(env)
+        try:
+            rows = []
+            for name, path in pages.items():
+                static_path = f"/static/same-size-as-{name.replace(' ', '-')}.html"
+                for url in (path, static_path):
+                    fetch(url)  # warm caches
+                page_rate, page_failures = wrk(path, arguments.seconds)
+                static_rate, static_failures = wrk(static_path, arguments.seconds)
+                rendered_rate, rendered_failures = wrk(path, arguments.seconds, **uncached[name])
+                rows.append((name, sizes[name], page_rate, static_rate, rendered_rate, page_failures + static_failures + rendered_failures))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait()
+
+    print(f"catalog: {arguments.lessons} lessons; gunicorn, 2 workers; wrk 1 thread, 4 connections, {arguments.seconds} s per URL")
+    print("'uncached' skips the anonymous page cache: a session cookie for pages, a new query on every request for search")
+    print(f"{'page':14}{'bytes':>10}{'page req/s':>12}{'static req/s':>14}{'ratio':>8}{'uncached req/s':>16}{'ratio':>8}{'errors':>8}")
+    for name, size, page_rate, static_rate, rendered_rate, failures in rows:
+        print(
+            f"{name:14}{size:10,}{page_rate:12.0f}{static_rate:14.0f}{page_rate / static_rate:8.0%}{rendered_rate:16.0f}{rendered_rate / static_rate:8.0%}{failures:8}"
+        )
+    lesson = rows[0]
+    print(f"verdict: lesson page at {lesson[2] / lesson[3]:.0%} of the static file (target 50% or more), {sum(row[5] for row in rows)} errors")
+
+
+if __name__ == "__main__":
+    main()
