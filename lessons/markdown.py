@@ -68,7 +68,13 @@ def sanitize(raw_html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Render Markdown to sanitized HTML."""
-    return sanitize(_markdown().render(text))
+    return _focusable_scrollers(sanitize(_markdown().render(text)))
+
+
+def _focusable_scrollers(fragment: str) -> str:
+    # Code blocks and tables scroll sideways on small screens; keyboard users can only
+    # scroll what can take focus. Added after sanitizing, so authors cannot set it.
+    return fragment.replace('<pre class="highlight">', '<pre class="highlight" tabindex="0">').replace("<table>", '<table tabindex="0">')
 
 
 def render_inline(text: str) -> str:

@@ -30,7 +30,7 @@ def test_github_tables_render_with_alignment():
 def test_fenced_code_is_highlighted():
     html = render_markdown("```python\nx = 1  # one\n```\n")
 
-    assert '<pre class="highlight"><code class="language-python">' in html
+    assert '<pre class="highlight" tabindex="0"><code class="language-python">' in html
     assert '<span class="c1"># one</span>' in html
 
 
