@@ -100,6 +100,15 @@ def test_lesson_page_links_previous_next_and_related(client, imported):
     assert keep_going.index("Combining tables") < keep_going.index("First steps")  # the author's link comes first
 
 
+@pytest.mark.parametrize("path", ["/", "/?q=table", "/tracks/basics/", "/lessons/first-steps/"])
+def test_no_template_syntax_leaks_into_a_page(client, imported, path):
+    html = client.get(path).content.decode()
+
+    assert "{#" not in html
+    assert "{%" not in html
+    assert "{{" not in html
+
+
 def test_anonymous_pages_are_served_whole_from_the_cache(client, imported, django_assert_num_queries):
     client.get("/lessons/first-steps/")
 
