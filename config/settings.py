@@ -167,6 +167,32 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
 CONTENT_MAX_FILE_BYTES = env_int("CONTENT_MAX_FILE_BYTES", default=2_000_000, minimum=1)
 EXERCISE_MAX_DATA_BYTES = env_int("EXERCISE_MAX_DATA_BYTES", default=20_000_000, minimum=1)
+# The sandbox. Learners' code runs under bubblewrap in its own Python environment
+# (requirements-sandbox.txt), which bin/serve and bin/test create; the unisolated
+# backend exists for development on machines without bubblewrap and is never chosen
+# silently.
+SANDBOX_RUNTIME_DIR = Path(env_str("SANDBOX_RUNTIME_DIR", str(BASE_DIR / "var" / "sandbox-runtime")))
+SANDBOX_PYTHON = env_str("SANDBOX_PYTHON", str(SANDBOX_RUNTIME_DIR / "bin" / "python"))
+SANDBOX_ALLOW_UNISOLATED = env_bool("SANDBOX_ALLOW_UNISOLATED", default=False)
+SANDBOX_DEFAULT_LIMITS = {
+    "wall_seconds": env_int("SANDBOX_WALL_SECONDS", default=10, minimum=1),
+    "cpu_seconds": env_int("SANDBOX_CPU_SECONDS", default=10, minimum=1),
+    "memory_mb": env_int("SANDBOX_MEMORY_MB", default=512, minimum=32),
+    "processes": env_int("SANDBOX_PROCESSES", default=64, minimum=4),
+    "output_kb": env_int("SANDBOX_OUTPUT_KB", default=1024, minimum=1),
+    "disk_mb": env_int("SANDBOX_DISK_MB", default=50, minimum=1),
+}
+# The most an exercise may ask for.
+SANDBOX_MAX_LIMITS = {
+    "wall_seconds": env_int("SANDBOX_MAX_WALL_SECONDS", default=60, minimum=1),
+    "cpu_seconds": env_int("SANDBOX_MAX_CPU_SECONDS", default=60, minimum=1),
+    "memory_mb": env_int("SANDBOX_MAX_MEMORY_MB", default=2048, minimum=32),
+    "processes": env_int("SANDBOX_MAX_PROCESSES", default=256, minimum=4),
+    "output_kb": env_int("SANDBOX_MAX_OUTPUT_KB", default=4096, minimum=1),
+    "disk_mb": env_int("SANDBOX_MAX_DISK_MB", default=500, minimum=1),
+}
+SANDBOX_WARM_POOL_SIZE = env_int("SANDBOX_WARM_POOL_SIZE", default=1, minimum=0)
+
 # Lesson pages are cached as rendered fragments; an import bumps the catalog version.
 LESSON_CACHE_SECONDS = env_int("LESSON_CACHE_SECONDS", default=3600, minimum=0)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 
 from lessons.models import Lesson
 
@@ -53,3 +56,97 @@ class ExerciseFile(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class RunQuerySet(models.QuerySet):
+    def for_owner(self, *, user, session_key: str | None) -> RunQuerySet:
+        """Return the runs that belong to a signed-in learner, or to an anonymous browser session."""
+        if user is not None and user.is_authenticated:
+            return self.filter(learner=user)
+        if not session_key:
+            return self.none()
+        return self.filter(learner=None, session_key=session_key)
+
+    def claim(self, run_id: int) -> bool:
+        """Move a queued run to running (compare-and-set); return whether this caller got it."""
+        return self.filter(id=run_id, status=Run.Status.QUEUED).update(status=Run.Status.RUNNING, started_at=timezone.now()) == 1
+
+    def fail_if_running(self, run_id: int, *, message: str) -> int:
+        """Mark a run that was left running (its worker died) as an error."""
+        return self.filter(id=run_id, status=Run.Status.RUNNING).update(status=Run.Status.ERROR, error_message=message, finished_at=timezone.now())
+
+
+class Run(models.Model):
+    """One execution of a learner's code in the sandbox."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        OK = "ok"
+        ERROR = "error"
+        TIMEOUT = "timeout"
+        KILLED = "killed"
+        LIMIT = "limit"
+
+    FINISHED = (Status.OK, Status.ERROR, Status.TIMEOUT, Status.KILLED, Status.LIMIT)
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="runs")
+    session_key = models.CharField(max_length=64, blank=True, db_index=True, help_text="The browser session of an anonymous learner.")
+    exercise = models.ForeignKey(Exercise, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    code = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    stdout = models.TextField(blank=True)
+    stderr = models.TextField(blank=True)
+    error_message = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+    display = models.JSONField(null=True, blank=True, help_text="The last expression's value: a table or text.")
+    checks = models.JSONField(default=list, blank=True)
+    limits = models.JSONField(default=dict, blank=True)
+    backend = models.CharField(max_length=20, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sandbox_runner:run", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def passed_all_checks(self) -> bool:
+        return bool(self.checks) and all(check.get("passed") for check in self.checks)
+
+
+class RunArtifact(models.Model):
+    """A figure or a file a run produced, kept for the learner to see and download."""
+
+    class Kind(models.TextChoices):
+        FIGURE = "figure"
+        FILE = "file"
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="artifacts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=300)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["run", "kind", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sandbox_runner:artifact", args=[self.run_id, self.pk])
