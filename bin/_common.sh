@@ -48,3 +48,34 @@ ensure_venv() {
     rm -f "$VENV"/.requirements-* && touch "$stamp"
   fi
 }
+
+# The sandbox's own Python (pandas, numpy, matplotlib), readable by the unprivileged
+# users sandboxes run as, plus bubblewrap and libseccomp.
+ensure_sandbox_runtime() {
+  need_debian_packages bubblewrap libseccomp2
+  local dir="${SANDBOX_RUNTIME_DIR:-$ROOT/var/sandbox-runtime}"
+  local stamp="$dir/.requirements-$(sha256sum requirements-sandbox.txt | cut -c1-16)"
+  [ -e "$stamp" ] && return 0
+  local base=/usr/bin/python3
+  if ! [ -x "$base" ] || ! "$base" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    base="$(command -v python3.11 || command -v python3)"
+  fi
+  "$base" -c 'import ensurepip, venv' 2>/dev/null || need_debian_packages python3-venv
+  say "Creating the sandbox's Python environment in $dir"
+  rm -rf "$dir"
+  "$base" -m venv "$dir"
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-sandbox.txt
+  # A font cache built once: matplotlib in a fresh sandbox then skips its font scan.
+  MPLCONFIGDIR="$dir/mplconfig" "$dir/bin/python" -c 'import matplotlib.pyplot'
+  chmod -R a+rX "$dir"
+  "$PY" - "$dir" <<'PYTHON'
+import os, sys
+path = os.path.abspath(sys.argv[1])
+while path != "/":
+    path = os.path.dirname(path)
+    if not os.stat(path).st_mode & 0o001:
+        sys.exit(f"{path} is not searchable by other users, so sandboxes cannot reach {sys.argv[1]}. "
+                 "Set SANDBOX_RUNTIME_DIR to a folder outside it (e.g. /opt/lessonbox-sandbox).")
+PYTHON
+  touch "$stamp"
+}

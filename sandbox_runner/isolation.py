@@ -211,6 +211,12 @@ class Guest:
         self.backend = backend_name()
         self.data_dir = Path(tempfile.mkdtemp(prefix="lessonbox-data-"))
         os.chmod(self.data_dir, 0o755)
+        # The guest program is copied next to the data, so the sandbox never needs to
+        # see (or be able to reach) the project's folder.
+        self.guest_dir = Path(tempfile.mkdtemp(prefix="lessonbox-guest-"))
+        shutil.copy(GUEST_DIR / "runner.py", self.guest_dir / "runner.py")
+        os.chmod(self.guest_dir, 0o755)
+        os.chmod(self.guest_dir / "runner.py", 0o644)
         self.work_dir: Path | None = None
         self.cgroup: Cgroup | None = None
         self.started = time.monotonic()
@@ -257,7 +263,7 @@ class Guest:
             env.update(
                 {"LESSONBOX_WORK": str(self.work_dir), "MPLCONFIGDIR": str(self.work_dir / ".matplotlib"), "LESSONBOX_MPL_SEED": str(mpl_seed)}
             )
-            return [python, "-I", str(GUEST_DIR / "runner.py"), *warm], env, [], {}
+            return [python, "-I", str(self.guest_dir / "runner.py"), *warm], env, [], {}
 
         try:
             bpf = compiled_filter()
@@ -288,7 +294,7 @@ class Guest:
         command += ["--ro-bind", prefix, RUNTIME_MOUNT]
         for base_prefix in base_prefixes:
             command += ["--ro-bind", base_prefix, base_prefix]
-        command += ["--ro-bind", str(GUEST_DIR), GUEST_MOUNT]
+        command += ["--ro-bind", str(self.guest_dir), GUEST_MOUNT]
         if mpl_seed.is_dir():
             command += ["--ro-bind", str(mpl_seed), MPL_SEED_MOUNT]
         command += [
@@ -296,6 +302,7 @@ class Guest:
             "--size", str(64 * 1024 * 1024), "--tmpfs", "/tmp",
             "--size", str(disk), "--tmpfs", "/work",
             "--ro-bind", str(self.data_dir), "/work/data",
+            "--remount-ro", "/",  # the root itself (a tmpfs with the mount points) takes no writes
             "--chdir", "/work",
             "--clearenv",
         ]  # fmt: skip
@@ -387,6 +394,7 @@ class Guest:
         if self.cgroup is not None:
             self.cgroup.remove()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        shutil.rmtree(self.guest_dir, ignore_errors=True)
         if self.work_dir is not None:
             shutil.rmtree(self.work_dir, ignore_errors=True)
 
