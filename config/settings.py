@@ -156,7 +156,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        "polling_interval": 0.1,  # seconds between looks at the folder: runs start promptly
     }
+# Untrusted code runs only on workers that consume the sandbox queue.
+CELERY_TASK_ROUTES = {"sandbox_runner.tasks.execute_run": {"queue": "sandbox"}}
 CELERY_TASK_IGNORE_RESULT = True  # results live on our own rows, not in a result backend
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
@@ -192,6 +195,7 @@ SANDBOX_MAX_LIMITS = {
     "disk_mb": env_int("SANDBOX_MAX_DISK_MB", default=500, minimum=1),
 }
 SANDBOX_WARM_POOL_SIZE = env_int("SANDBOX_WARM_POOL_SIZE", default=1, minimum=0)
+SANDBOX_RUNS_PER_MINUTE = env_int("SANDBOX_RUNS_PER_MINUTE", default=30, minimum=1)
 
 # Lesson pages are cached as rendered fragments; an import bumps the catalog version.
 LESSON_CACHE_SECONDS = env_int("LESSON_CACHE_SECONDS", default=3600, minimum=0)

@@ -5,11 +5,14 @@ from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from lessons import api as lessons_api
+from sandbox_runner import api as sandbox_api
 
 api_patterns = [
     path("tracks/", lessons_api.TrackListApi.as_view(), name="tracks"),
     path("lessons/", lessons_api.LessonListApi.as_view(), name="lessons"),
     path("lessons/<slug:slug>/", lessons_api.LessonDetailApi.as_view(), name="lesson"),
+    path("runs/", sandbox_api.RunCreateApi.as_view(), name="runs"),
+    path("runs/<int:run_id>/", sandbox_api.RunDetailApi.as_view(), name="run"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

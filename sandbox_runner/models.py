@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -58,6 +60,9 @@ class ExerciseFile(models.Model):
         return self.path
 
 
+WORKER_LOST = "The worker running this code stopped before it finished; please run it again."
+
+
 class RunQuerySet(models.QuerySet):
     def for_owner(self, *, user, session_key: str | None) -> RunQuerySet:
         """Return the runs that belong to a signed-in learner, or to an anonymous browser session."""
@@ -70,6 +75,18 @@ class RunQuerySet(models.QuerySet):
     def claim(self, run_id: int) -> bool:
         """Move a queued run to running (compare-and-set); return whether this caller got it."""
         return self.filter(id=run_id, status=Run.Status.QUEUED).update(status=Run.Status.RUNNING, started_at=timezone.now()) == 1
+
+    def fail_stale(self, *, grace_seconds: int = 120) -> int:
+        """Fail runs left running past their wall clock plus a grace period (their worker died unseen)."""
+        cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+        stale = [
+            run.id
+            for run in self.filter(status=Run.Status.RUNNING, started_at__lt=cutoff).only("id", "limits", "started_at")
+            if run.started_at + timedelta(seconds=int(run.limits.get("wall_seconds", 60))) < cutoff
+        ]
+        return self.filter(id__in=stale, status=Run.Status.RUNNING).update(
+            status=Run.Status.ERROR, error_message=WORKER_LOST, finished_at=timezone.now()
+        )
 
     def fail_if_running(self, run_id: int, *, message: str) -> int:
         """Mark a run that was left running (its worker died) as an error."""
@@ -122,6 +139,13 @@ class Run(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def display_rows(self) -> list[tuple[str, list[str]]]:
+        """Return a table display's rows with their index labels, for templates."""
+        if not self.display or self.display.get("kind") != "table":
+            return []
+        return list(zip(self.display.get("index", []), self.display.get("rows", []), strict=False))
 
     @property
     def passed_all_checks(self) -> bool:

@@ -6,9 +6,19 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lessons.markdown import render_markdown
 from lessons.models import Lesson
+from sandbox_runner.forms import RunForm
+from sandbox_runner.isolation import SandboxUnavailable, backend_name
 from sandbox_runner.models import Exercise
+
+
+def sandbox_status() -> dict[str, Any]:
+    """Say whether code can run here, and whether it runs isolated."""
+    try:
+        backend = backend_name()
+    except SandboxUnavailable as error:
+        return {"available": False, "isolated": False, "message": str(error)}
+    return {"available": True, "isolated": backend == "bubblewrap", "message": ""}
 
 
 def exercise_panel_context(request: HttpRequest, lesson: Lesson) -> dict[str, Any] | None:
@@ -18,6 +28,7 @@ def exercise_panel_context(request: HttpRequest, lesson: Lesson) -> dict[str, An
     return {
         "exercise": exercise,
         "lesson": lesson,
-        "starter_html": render_markdown(f"```python\n{exercise.starter_code}\n```"),
+        "form": RunForm(initial={"code": exercise.starter_code}),
         "files": list(exercise.files.all()),
+        "sandbox": sandbox_status(),
     }

@@ -1,16 +1,119 @@
+"""Pages and htmx partials for running code: the exercise form, the scratchpad, a run's output."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from collections.abc import Callable
+from functools import wraps
 
-from sandbox_runner.models import ExerciseFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from sandbox_runner.api import session_key_for
+from sandbox_runner.forms import RunForm
+from sandbox_runner.models import Exercise, ExerciseFile, Run, RunArtifact
+from sandbox_runner.panels import sandbox_status
+from sandbox_runner.services import create_run
+from sandbox_runner.throttle import allow_run
+
+
+def csrf_protect_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Enforce CSRF for signed-in learners only.
+
+    Anonymous pages are cached whole and shared, so they cannot carry a per-browser
+    token; an anonymous run changes nothing but that browser's own list of runs.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            rejection = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(request, None, (), {})
+            if rejection is not None:
+                return rejection
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _owned_runs(request: HttpRequest):
+    Run.objects.fail_stale()  # a run whose worker vanished must not spin forever
+    return Run.objects.for_owner(user=request.user, session_key=request.session.session_key)
+
+
+def _start_run(request: HttpRequest, *, exercise: Exercise | None, template: str, context: dict) -> HttpResponse:
+    form = RunForm(request.POST)
+    status = sandbox_status()
+    if not form.is_valid() or not status["available"]:
+        return render(request, template, {**context, "form": form, "sandbox": status}, status=400 if not form.is_valid() else 503)
+    if not allow_run(request):
+        form.add_error(None, "Too many runs in the last minute; wait a moment and run again.")
+        return render(request, template, {**context, "form": form, "sandbox": status}, status=429)
+    run = create_run(code=form.cleaned_data["code"], user=request.user, session_key=session_key_for(request), exercise=exercise)
+    if not request.htmx:
+        return redirect(run)  # plain form: post/redirect/get
+    return render(request, "sandbox_runner/run.html#run-output", {"run": run})
+
+
+@require_POST
+@csrf_protect_signed_in
+def run_exercise(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.live(), lesson__slug=slug, lesson__is_archived=False)
+    return _start_run(request, exercise=exercise, template="sandbox_runner/scratchpad.html", context={"exercise": exercise})
+
+
+@csrf_protect_signed_in
+def scratchpad(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _start_run(request, exercise=None, template="sandbox_runner/scratchpad.html", context={})
+    form = RunForm(
+        initial={
+            "code": 'import pandas as pd\n\ndf = pd.DataFrame({"city": ["Lyon", "Porto", "Graz"], "rain_mm": [831, 1254, 822]})\ndf.sort_values("rain_mm")\n'
+        }
+    )
+    return render(request, "sandbox_runner/scratchpad.html", {"form": form, "sandbox": sandbox_status()})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_object_or_404(_owned_runs(request).select_related("exercise__lesson").prefetch_related("artifacts"), pk=run_id)
+    template = "sandbox_runner/run.html#run-output" if request.htmx else "sandbox_runner/run.html"
+    response = render(request, template, {"run": run})
+    if request.htmx and run.is_finished:
+        response["HX-Trigger"] = "run-finished"  # the exercise panel refreshes its list of runs
+    return response
+
+
+@require_GET
+def recent_runs(request: HttpRequest, slug: str) -> HttpResponse:
+    runs = _owned_runs(request).filter(exercise__lesson__slug=slug)[:5]
+    return render(request, "sandbox_runner/_recent_runs.html", {"runs": runs})
+
+
+@require_GET
+def artifact(request: HttpRequest, run_id: int, artifact_id: int) -> HttpResponse:
+    run = get_object_or_404(_owned_runs(request), pk=run_id)
+    item = get_object_or_404(RunArtifact, run=run, pk=artifact_id)
+    is_figure = item.kind == RunArtifact.Kind.FIGURE
+    # Files a run wrote are learner-made bytes: always a download, never rendered by the browser.
+    response = HttpResponse(bytes(item.content), content_type="image/png" if is_figure else "application/octet-stream")
+    name = item.name.rsplit("/", 1)[-1].replace('"', "")
+    response["Content-Disposition"] = f'{"inline" if is_figure else "attachment"}; filename="{name}"'
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def exercise_file(request: HttpRequest, slug: str, path: str) -> HttpResponse:
     """Download one of an exercise's data files."""
-    data_file = get_object_or_404(
-        ExerciseFile, exercise__lesson__slug=slug, exercise__is_archived=False, exercise__lesson__is_archived=False, path=path
-    )
+    data_file = ExerciseFile.objects.filter(
+        exercise__lesson__slug=slug, exercise__is_archived=False, exercise__lesson__is_archived=False, path=path
+    ).first()
+    if data_file is None:
+        raise Http404("No such data file.")
     response = HttpResponse(bytes(data_file.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{data_file.path.rsplit("/", 1)[-1]}"'
     return response

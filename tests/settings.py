@@ -13,4 +13,8 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="lessonbox-tests-"))
 
 from config.settings import *  # noqa: F403
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: Celery worker processes in integration tests share it.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["DATA_DIR"], "test.sqlite3")}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests

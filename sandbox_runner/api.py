@@ -1,0 +1,104 @@
+"""The runs API: start a run, then read its result."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sandbox_runner.isolation import SandboxUnavailable, backend_name
+from sandbox_runner.models import Exercise, Run
+from sandbox_runner.services import MAX_CODE_CHARACTERS, create_run
+from sandbox_runner.throttle import allow_run
+
+
+def session_key_for(request) -> str:
+    """Return the browser session that owns an anonymous learner's runs (creating it if needed)."""
+    if request.user.is_authenticated:
+        return ""
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+class RunSerializer(serializers.Serializer):
+    class CheckSerializer(serializers.Serializer):
+        title = serializers.CharField()
+        passed = serializers.BooleanField()
+        message = serializers.CharField(allow_blank=True)
+
+    class ArtifactSerializer(serializers.Serializer):
+        name = serializers.CharField()
+        size = serializers.IntegerField()
+        url = serializers.CharField(source="get_absolute_url")
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Run.Status.choices)
+    exercise = serializers.SlugField(source="exercise.lesson.slug", allow_null=True, default=None)
+    stdout = serializers.CharField()
+    stderr = serializers.CharField()
+    error = serializers.CharField(source="error_message")
+    traceback = serializers.CharField()
+    display = serializers.JSONField(
+        allow_null=True, help_text="The last expression's value: {kind: table, columns, index, rows, shape} or {kind: text, text}."
+    )
+    figures = ArtifactSerializer(many=True, help_text="PNG images of the figures the code drew.")
+    files = ArtifactSerializer(many=True, help_text="Files the code wrote in its work folder.")
+    checks = CheckSerializer(many=True)
+    duration_s = serializers.FloatField(allow_null=True)
+    limits = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField(source="get_absolute_url")
+
+
+def run_data(run: Run) -> dict:
+    artifacts = list(run.artifacts.all())
+    run.figures = [artifact for artifact in artifacts if artifact.kind == "figure"]
+    run.files = [artifact for artifact in artifacts if artifact.kind == "file"]
+    return RunSerializer(run).data
+
+
+class RunCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=MAX_CODE_CHARACTERS, trim_whitespace=False)
+        exercise = serializers.SlugField(required=False, help_text="The slug of the lesson whose exercise this code answers.")
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+        url = serializers.CharField(source="get_absolute_url")
+        api_url = serializers.SerializerMethodField()
+
+        def get_api_url(self, run: Run) -> str:
+            return f"/api/runs/{run.pk}/"
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, summary="Run code in the sandbox (asynchronously)")
+    def post(self, request: Request) -> Response:
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        exercise = None
+        if slug := given.validated_data.get("exercise"):
+            exercise = Exercise.objects.live().filter(lesson__slug=slug, lesson__is_archived=False).first()
+            if exercise is None:
+                raise ValidationError({"exercise": [f"No lesson {slug!r} has an exercise."]})
+        try:
+            backend_name()
+        except SandboxUnavailable as error:
+            return Response({"detail": str(error)}, status=503)
+        if not allow_run(request):
+            raise Throttled(detail="Too many runs in the last minute; wait a moment and run again.")
+        run = create_run(code=given.validated_data["code"], user=request.user, session_key=session_key_for(request), exercise=exercise)
+        return Response(self.OutputSerializer(run).data, status=201)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(responses=RunSerializer, summary="A run's status and, once finished, its output, figures, files and checks")
+    def get(self, request: Request, run_id: int) -> Response:
+        Run.objects.fail_stale()  # a run whose worker vanished must not spin forever
+        runs = Run.objects.for_owner(user=request.user, session_key=request.session.session_key).select_related("exercise__lesson")
+        return Response(run_data(get_object_or_404(runs, pk=run_id)))
