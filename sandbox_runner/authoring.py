@@ -73,6 +73,10 @@ class ExercisePart:
         total = 0
         for index, (name, line) in enumerate(fields.text_items("data", required=False)):
             target = _inside(exercise_dir, name)
+            if not name.startswith("data/"):
+                # The sandbox mounts exactly one read-only folder for them: /work/data.
+                fields.problem(f"data[{index}]", f"{name!r} must be in the exercise's data/ folder (e.g. data/{PurePosixPath(name).name})", line=line)
+                continue
             if target is None or not target.is_file() or target.is_symlink():
                 fields.problem(
                     f"data[{index}]", f"{name!r} is not a file inside exercise/ (paths are relative to exercise/, e.g. data/orders.csv)", line=line

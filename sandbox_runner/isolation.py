@@ -272,7 +272,7 @@ class Guest:
         read_fd, write_fd = os.pipe()
         os.write(write_fd, bpf)  # a few hundred bytes: fits the pipe buffer
         os.close(write_fd)
-        env.update({"MPLCONFIGDIR": "/tmp/matplotlib", "LESSONBOX_MPL_SEED": MPL_SEED_MOUNT})
+        env.update({"MPLCONFIGDIR": "/tmp/matplotlib", "LESSONBOX_MPL_SEED": MPL_SEED_MOUNT, "LESSONBOX_SANDBOXED": "1"})
         disk = self.limits.disk_mb * 1024 * 1024
         command = [
             "bwrap",

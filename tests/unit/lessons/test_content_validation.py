@@ -108,8 +108,12 @@ DEFECTS = {
         f"{EXERCISE}:6: check: check.py defines no check_... function",
     ),
     "exercise data outside its folder": (
-        replace_in(EXERCISE, "- data/scores.csv", "- ../lesson.md"),
-        f"{EXERCISE}:8: data[0]: '../lesson.md' is not a file inside exercise/",
+        replace_in(EXERCISE, "- data/scores.csv", "- data/../../lesson.md"),
+        f"{EXERCISE}:8: data[0]: 'data/../../lesson.md' is not a file inside exercise/",
+    ),
+    "exercise data outside data/": (
+        replace_in(EXERCISE, "- data/scores.csv", "- starter.py"),
+        f"{EXERCISE}:8: data[0]: 'starter.py' must be in the exercise's data/ folder",
     ),
     "exercise limit that is not a number": (
         replace_in(EXERCISE, "wall_seconds: 5", "wall_seconds: lots"),

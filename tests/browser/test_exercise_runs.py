@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from lessons.authoring.importer import import_catalog
+from sandbox_runner.models import Exercise
+from tests.browser.conftest import screenshot
+from tests.conftest import DEMO_CONTENT
+from tests.workers import file_broker_worker  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_learner_runs_an_exercise_to_passing_checks_and_sees_the_figure(page, live_server, file_broker_worker):  # noqa: F811
+    import_catalog(DEMO_CONTENT)
+    solution = Exercise.objects.get(lesson__slug="first-matplotlib-chart").solution_code
+    page.goto(live_server.url + "/lessons/first-matplotlib-chart/#exercise")
+
+    editor = page.get_by_label("Your code")
+    expect(editor).to_have_value(Exercise.objects.get(lesson__slug="first-matplotlib-chart").starter_code)
+    page.get_by_role("button", name="▶ Run").click()  # the starter first: checks fail with hints
+    expect(page.locator("#exercise-output .check--failed").first).to_be_visible(timeout=30_000)
+
+    editor.fill(solution)
+    page.get_by_role("button", name="▶ Run").click()
+
+    output = page.locator("#exercise-output")
+    expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)
+    expect(output.locator(".check--passed")).to_have_count(3)
+    figure = output.get_by_role("img", name="Figure 1 drawn by the code")
+    expect(figure).to_be_visible()
+    assert figure.evaluate("img => img.naturalWidth") > 100
+    expect(page.locator(".recent-runs")).to_contain_text("all checks passed")
+    page.locator("#exercise").screenshot(path=str(screenshot_path("exercise-run-desktop")))
+
+
+def test_scratchpad_runs_without_javascript(browser, live_server, file_broker_worker):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/scratchpad/")
+
+    page.get_by_label("Your code").fill("print('hello from the sandbox')\n6 * 7")
+    page.get_by_role("button", name="▶ Run").click()
+
+    expect(page.locator(".run-output__stdout")).to_have_text("hello from the sandbox\n", timeout=30_000)  # the page refreshes itself until done
+    expect(page.locator(".run-output")).to_contain_text("42")
+    screenshot(page, "run-page-no-js")
+    context.close()
+
+
+def screenshot_path(name: str):
+    from tests.browser.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from sandbox_runner.isolation import Limits, uses_heavy_modules
+from sandbox_runner.services import clean_text
+
+
+def test_clean_text_removes_nul_bytes_and_terminal_escapes():
+    assert clean_text("ok\x00\x1b[31mred\x1b[0m\x1b]0;title\x07 done\r\n\tx") == "okred done\n\tx"
+
+
+def test_clean_text_caps_the_size():
+    assert clean_text("x" * 50, limit=10) == "x" * 10 + "\n… (cut)"
+
+
+def test_exercise_limits_are_capped_by_the_site(settings):
+    settings.SANDBOX_MAX_LIMITS = {**settings.SANDBOX_MAX_LIMITS, "wall_seconds": 30}
+
+    limits = Limits.for_exercise({"wall_seconds": 999, "memory_mb": 256})
+
+    assert (limits.wall_seconds, limits.memory_mb, limits.cpu_seconds) == (30, 256, settings.SANDBOX_DEFAULT_LIMITS["cpu_seconds"])
+
+
+def test_heavy_imports_are_recognised():
+    assert uses_heavy_modules("import pandas as pd")
+    assert uses_heavy_modules("from matplotlib import pyplot")
+    assert uses_heavy_modules("x = 1", "import numpy")
+    assert not uses_heavy_modules("import json\nprint('pandas')")
+    assert not uses_heavy_modules("this is not python")
