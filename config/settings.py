@@ -194,7 +194,9 @@ SANDBOX_MAX_LIMITS = {
     "output_kb": env_int("SANDBOX_MAX_OUTPUT_KB", default=4096, minimum=1),
     "disk_mb": env_int("SANDBOX_MAX_DISK_MB", default=500, minimum=1),
 }
+# Started sandboxes each worker process keeps waiting: with pandas & co. imported, and without.
 SANDBOX_WARM_POOL_SIZE = env_int("SANDBOX_WARM_POOL_SIZE", default=1, minimum=0)
+SANDBOX_LIGHT_POOL_SIZE = env_int("SANDBOX_LIGHT_POOL_SIZE", default=2, minimum=0)
 SANDBOX_RUNS_PER_MINUTE = env_int("SANDBOX_RUNS_PER_MINUTE", default=30, minimum=1)
 
 # Lesson pages are cached as rendered fragments; an import bumps the catalog version.

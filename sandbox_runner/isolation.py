@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import marshal
 import os
 import secrets
 import select
@@ -28,6 +29,7 @@ import signal
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -103,7 +105,8 @@ def uses_heavy_modules(*sources: str) -> bool:
 
 
 def _send(stream, message: dict) -> None:
-    body = json.dumps(message).encode()
+    # marshal: the guest decodes it without importing anything (plain dicts and strings only).
+    body = marshal.dumps(message)
     stream.write(struct.pack(">I", len(body)) + body)
     stream.flush()
 
@@ -141,34 +144,42 @@ class _Reader:
 
 
 class Cgroup:
-    """Memory and pids limits for one sandbox, where the host lets us create cgroups."""
+    """Memory and pids limits for one sandbox, where the host lets us create cgroups (v1 controllers)."""
 
-    ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cgroup/pids"), "unified": Path("/sys/fs/cgroup/unified")}
+    ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cgroup/pids")}
 
     def __init__(self, name: str, *, memory_bytes: int, pids: int) -> None:
         self.paths: list[Path] = []
-        self.applied: list[str] = []
         for controller, limits in (("memory", {"memory.limit_in_bytes": memory_bytes}), ("pids", {"pids.max": pids})):
-            path = self.ROOTS[controller] / "lessonbox" / name
+            root = self.ROOTS[controller]
+            if not (root / "cgroup.procs").exists():
+                continue  # no such controller mounted here
+            path = root / "lessonbox" / name
             try:
                 path.mkdir(parents=True)
                 for file_name, value in limits.items():
                     (path / file_name).write_text(str(value))
             except OSError:
-                continue
+                continue  # not ours to create (an unprivileged worker): rlimits still apply
             self.paths.append(path)
-            self.applied.append(controller)
 
     def add(self, pid: int) -> None:
         for path in self.paths:
             with contextlib.suppress(OSError):
                 (path / "cgroup.procs").write_text(str(pid))
 
-    def remove(self) -> None:
+    def remove_later(self) -> None:
+        """Remove the cgroups once their last processes are gone, without making the caller wait."""
+        if self.paths:
+            threading.Thread(target=self._remove, daemon=True, name="cgroup-cleanup").start()
+
+    def _remove(self) -> None:
         for path in self.paths:
-            for _ in range(50):
+            for _ in range(500):
                 try:
                     path.rmdir()
+                    break
+                except FileNotFoundError:
                     break
                 except OSError:
                     time.sleep(0.01)  # the last processes are still exiting
@@ -188,6 +199,18 @@ def _runtime() -> tuple[str, tuple[str, ...]]:
     )
     prefix, base_prefix = output.stdout.split()
     return prefix, tuple(path for path in {base_prefix} - {prefix} if not path.startswith("/usr"))
+
+
+def _process_tree(pid: int) -> list[int]:
+    """Return pid and all its descendants (from /proc/<pid>/task/<tid>/children)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                pending += [int(child) for child in (task / "children").read_text().split()]
+    return found
 
 
 def backend_name() -> str:
@@ -235,13 +258,13 @@ class Guest:
         for fd in pass_fds:
             os.close(fd)
         if self.backend == "bubblewrap":
-            heavy_overhead = 400 * 1024 * 1024
+            heavy_overhead = 400 * 1024 * 1024  # pandas and matplotlib already imported by the supervisor
             self.cgroup = Cgroup(
                 f"run-{os.getpid()}-{secrets.token_hex(6)}", memory_bytes=limits.memory_mb * 1024 * 1024 + heavy_overhead, pids=limits.processes + 16
             )
-            self.cgroup.add(self.process.pid)
         self.reader = _Reader(self.process.stdout.fileno())
         self.ready = False
+        self.confined = False
 
     def _command(self) -> tuple[list[str], dict[str, str], list[int], dict]:
         env = {
@@ -263,7 +286,7 @@ class Guest:
             env.update(
                 {"LESSONBOX_WORK": str(self.work_dir), "MPLCONFIGDIR": str(self.work_dir / ".matplotlib"), "LESSONBOX_MPL_SEED": str(mpl_seed)}
             )
-            return [python, "-I", str(self.guest_dir / "runner.py"), *warm], env, [], {}
+            return [python, "-I", "-S", str(self.guest_dir / "runner.py"), *warm], env, [], {}
 
         try:
             bpf = compiled_filter()
@@ -309,7 +332,7 @@ class Guest:
         for name, value in env.items():
             command += ["--setenv", name, value]
         sandbox_python = f"{RUNTIME_MOUNT}/{Path(python).relative_to(prefix)}"
-        command += ["--seccomp", str(read_fd), "--", sandbox_python, "-I", f"{GUEST_MOUNT}/runner.py", *warm]
+        command += ["--seccomp", str(read_fd), "--", sandbox_python, "-I", "-S", f"{GUEST_MOUNT}/runner.py", *warm]
         user = {}
         if os.geteuid() == 0:
             # Never let a sandbox be host root: each gets a throwaway unprivileged uid.
@@ -328,10 +351,24 @@ class Guest:
             raise SandboxUnavailable("The sandbox answered unexpectedly at start.")
         self.ready = True
 
+    def confine(self) -> None:
+        """Put the started sandbox's processes in its cgroups (once; before it gets any code).
+
+        Done once the sandbox is up and idle: every process it has by then (bubblewrap and
+        the supervisor) is moved, and the learner's process, forked later, is born inside.
+        The first move into a new cgroup can take milliseconds; pooled sandboxes pay it
+        while they wait for a run.
+        """
+        if self.cgroup is not None and not self.confined:
+            for pid in _process_tree(self.process.pid):
+                self.cgroup.add(pid)
+        self.confined = True
+
     def run(self, *, code: str, data: list[DataFile], check_source: str = "") -> dict:
         """Run code once (then the checks, if any) and return the guest's result."""
         if not self.ready:
             self.wait_ready()
+        self.confine()
         for data_file in data:
             target = self.data_dir / Path(data_file.name).relative_to("data")
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -387,12 +424,12 @@ class Guest:
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
-            self.process.wait(timeout=5)
+            self.process.wait()  # SIGKILL was sent: no polling loop needed
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             with contextlib.suppress(Exception):
                 stream.close()
         if self.cgroup is not None:
-            self.cgroup.remove()
+            self.cgroup.remove_later()
         shutil.rmtree(self.data_dir, ignore_errors=True)
         shutil.rmtree(self.guest_dir, ignore_errors=True)
         if self.work_dir is not None:

@@ -36,7 +36,11 @@ def run_code(*, code: str, exercise: Exercise | None = None, use_pool: bool = Tr
     limits = Limits.for_exercise(exercise.limits if exercise else None)
     check_source = exercise.check_code if exercise else ""
     guest = pool().take(limits=limits, code=code, check_source=check_source) if use_pool else None
-    result = execute(code=code, limits=limits, data=exercise_data(exercise), check_source=check_source, guest=guest)
+    try:
+        result = execute(code=code, limits=limits, data=exercise_data(exercise), check_source=check_source, guest=guest)
+    finally:
+        if use_pool:
+            pool().fill()
     result["limits"] = {
         "wall_seconds": limits.wall_seconds,
         "cpu_seconds": limits.cpu_seconds,

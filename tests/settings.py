@@ -10,6 +10,9 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="lessonbox-tests-"))
+# No idle pooled sandboxes in the test process (worker processes that tests start keep theirs).
+os.environ.setdefault("SANDBOX_WARM_POOL_SIZE", "0")
+os.environ.setdefault("SANDBOX_LIGHT_POOL_SIZE", "0")
 
 from config.settings import *  # noqa: F403
 

@@ -17,13 +17,9 @@ reach its memory or file descriptors through /proc.
 
 from __future__ import annotations
 
-import ast
-import base64
-import contextlib
-import ctypes
-import io
-import json
-import linecache
+# Only what every run needs is imported up front: each millisecond here is paid by
+# every run. The rest (json, ast, traceback, base64, io...) is imported where it is used.
+import marshal
 import math
 import os
 import resource
@@ -33,7 +29,18 @@ import stat
 import struct
 import sys
 import time
-import traceback
+
+
+class suppress:
+    def __init__(self, *exceptions: type[BaseException]) -> None:
+        self.exceptions = exceptions
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        return kind is not None and issubclass(kind, self.exceptions)
+
 
 WORK = os.environ.get("LESSONBOX_WORK", "/work")
 CELL = "<exercise>"
@@ -52,8 +59,35 @@ TABLE_COLUMNS = 20
 # ----------------------------------------------------------------------------- protocol
 
 
+# Host to guest: marshal (the host is trusted, and marshal is built in: no import cost).
+# Guest to host: JSON, written by the small encoder below (the json module would cost
+# every run several milliseconds of imports, mostly the re module).
+_JSON_ESCAPES = {codepoint: f"\\u{codepoint:04x}" for codepoint in range(32)} | {ord('"'): '\\"', ord("\\"): "\\\\"}
+
+
+def to_json(value) -> str:
+    """Return JSON for plain data (None, bools, ints, finite floats, str, lists, tuples, dicts)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(float(value)) if math.isfinite(value) else "null"
+    if isinstance(value, str):
+        return '"' + value.translate(_JSON_ESCAPES) + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(to_json(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(to_json(str(key)) + ":" + to_json(item) for key, item in value.items()) + "}"
+    return to_json(str(value))
+
+
 def send(stream, message: dict) -> None:
-    body = json.dumps(message, allow_nan=False, default=str).encode()
+    body = to_json(message).encode("utf-8", "replace")
     stream.write(struct.pack(">I", len(body)) + body)
     stream.flush()
 
@@ -65,7 +99,10 @@ def receive(stream) -> dict:
     (length,) = struct.unpack(">I", header)
     if length > MAX_MESSAGE:
         raise ValueError("message too large")
-    return json.loads(stream.read(length))
+    message = marshal.loads(stream.read(length))  # noqa: S302 - written by the host, never by learner code
+    if not isinstance(message, dict):
+        raise ValueError("unexpected message")
+    return message
 
 
 # --------------------------------------------------------------- data-only value transport
@@ -246,11 +283,14 @@ def describe_figures() -> list[dict]:
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is None:
         return []
+    import base64
+    import io
+
     figures = []
     for number in pyplot.get_fignums()[:MAX_FIGURES]:
         figure = pyplot.figure(number)
         buffer = io.BytesIO()
-        with contextlib.suppress(Exception):
+        with suppress(Exception):
             figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         png = buffer.getvalue()
         suptitle = getattr(figure, "_suptitle", None)
@@ -335,7 +375,7 @@ def rebuild_figure(description: dict):
         axes.set_title(data["title"])
         axes.set_xlabel(data["xlabel"])
         axes.set_ylabel(data["ylabel"])
-        with contextlib.suppress(ValueError):
+        with suppress(ValueError):
             axes.set_xscale(data["xscale"])
             axes.set_yscale(data["yscale"])
         if data["xticks"]:
@@ -377,8 +417,12 @@ def _cell(item) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def learner_traceback(error: BaseException) -> str:
+def learner_traceback(error: BaseException, code: str) -> str:
     """Format a traceback showing only the learner's own lines (and the error itself)."""
+    import linecache
+    import traceback
+
+    linecache.cache[CELL] = (len(code), None, code.splitlines(keepends=True), CELL)
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == CELL]
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
@@ -388,7 +432,7 @@ def learner_traceback(error: BaseException) -> str:
 
 def _set_limits(limits: dict) -> None:
     memory = limits["memory_mb"] * 1024 * 1024
-    with contextlib.suppress(OSError, ValueError):
+    with suppress(OSError, ValueError):
         current = _virtual_memory_bytes()
         resource.setrlimit(resource.RLIMIT_AS, (current + memory, current + memory))
     cpu = limits["cpu_seconds"]
@@ -408,20 +452,23 @@ def _virtual_memory_bytes() -> int:
 
 def run_learner_code(code: str, limits: dict, result_fd: int) -> None:
     """In the forked child: run the code, then write a data-only report to result_fd and exit."""
+    import _ast  # the compiler's own node types (built in); the ast module costs milliseconds
+
     report: dict = {"error": None, "display": None}
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     try:
         _set_limits(limits)
-        linecache.cache[CELL] = (len(code), None, code.splitlines(keepends=True), CELL)
-        tree = ast.parse(code, CELL)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        tree = compile(code, CELL, "exec", flags=_ast.PyCF_ONLY_AST)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], _ast.Expr) else None
         exec(compile(tree, CELL, "exec"), namespace)  # noqa: S102 - this is the sandbox
         if last is not None:
-            value = eval(compile(ast.Expression(last.value), CELL, "eval"), namespace)  # noqa: S307
+            value = eval(compile(_ast.Expression(last.value), CELL, "eval"), namespace)  # noqa: S307
             report["display"] = display_value(value)
     except MemoryError:
         report["error"] = {"kind": "memory", "text": "MemoryError: the code used more memory than this run may."}
     except SyntaxError as error:
+        import traceback
+
         report["error"] = {
             "kind": "exception",
             "text": "".join(traceback.format_exception_only(type(error), error)).replace(f'File "{CELL}"', "Your code"),
@@ -431,8 +478,8 @@ def run_learner_code(code: str, limits: dict, result_fd: int) -> None:
             pass
         else:
             kind = "disk" if isinstance(error, OSError) and error.errno in (27, 28) else "exception"  # EFBIG, ENOSPC
-            report["error"] = {"kind": kind, "text": learner_traceback(error)}
-    with contextlib.suppress(BaseException):
+            report["error"] = {"kind": kind, "text": learner_traceback(error, code)}
+    with suppress(BaseException):
         sys.stdout.flush()
         sys.stderr.flush()
     try:
@@ -443,11 +490,11 @@ def run_learner_code(code: str, limits: dict, result_fd: int) -> None:
                 continue
             snapshot[name] = encode(value)
         report["variables"] = snapshot
-        body = json.dumps(report, allow_nan=False, default=str).encode()
+        body = b"" if not any(report.values()) else to_json(report).encode("utf-8", "replace")  # nothing to say: say nothing
         if len(body) > MAX_VARIABLES_BYTES + MAX_FIGURES * MAX_FIGURE_BYTES * 2:
             report["variables"], report["figures"] = {}, []
             report["note"] = "The variables and figures were too large to bring back."
-            body = json.dumps(report, allow_nan=False, default=str).encode()
+            body = to_json(report).encode("utf-8", "replace")
         with os.fdopen(result_fd, "wb") as out:
             out.write(body)
     finally:
@@ -460,6 +507,8 @@ def run_learner_code(code: str, limits: dict, result_fd: int) -> None:
 def _make_undumpable() -> None:
     # PR_SET_DUMPABLE = 4: /proc/<this pid>/{mem,fd,environ} become root-only, so the
     # learner's process (same uid) cannot read or write this supervisor through /proc.
+    import ctypes
+
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(4, 0, 0, 0, 0)
 
@@ -500,10 +549,10 @@ def _collect(fds: dict[int, str], child_pid: int, deadline: float, output_limit:
                     break
             chunks[name].append(data)
     if stopped:
-        with contextlib.suppress(ProcessLookupError):
+        with suppress(ProcessLookupError):
             os.kill(child_pid, signal.SIGKILL)
     for fd in fds:
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             os.close(fd)
     return {name: b"".join(parts) for name, parts in chunks.items()}, stopped
 
@@ -524,7 +573,9 @@ def _written_files() -> list[dict]:
                 continue
             entry = {"name": os.path.relpath(path, WORK), "size": info.st_size, "content": ""}
             if info.st_size <= MAX_FILE_BYTES:
-                with contextlib.suppress(OSError), open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NOFOLLOW)) as handle:
+                import base64
+
+                with suppress(OSError), open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NOFOLLOW)) as handle:
                     entry["content"] = base64.b64encode(handle.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]).decode()
             found.append(entry)
             if len(found) >= MAX_FILES:
@@ -599,13 +650,13 @@ def supervise(request: dict, channel_in, channel_out) -> dict:
     outputs, stopped = _collect({stdout_read: "stdout", stderr_read: "stderr", result_read: "report"}, pid, deadline, limits["output_kb"] * 1024)
     report_bytes = outputs["report"] if stopped is None else b""
     if stopped is not None:
-        with contextlib.suppress(ProcessLookupError):
+        with suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     if os.environ.get("LESSONBOX_SANDBOXED") == "1":
         # Inside the sandbox's own pid namespace, "every process I may signal" is exactly
         # what the code left running. Never outside it: there it would be the host's.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
+        with suppress(ProcessLookupError, PermissionError):
             os.kill(-1, signal.SIGKILL)
     elapsed = time.monotonic() - started
     result = {
@@ -619,7 +670,7 @@ def supervise(request: dict, channel_in, channel_out) -> dict:
         "checks": [],
         "error": None,
     }
-    report = _parse_report(report_bytes)
+    report = _parse_report(report_bytes, os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and stopped is None)
     result.update(_status_of(stopped, status, report, limits))
     if report is not None:
         result["display"] = report.get("display")
@@ -640,9 +691,14 @@ def supervise(request: dict, channel_in, channel_out) -> dict:
     return result
 
 
-def _parse_report(body: bytes) -> dict | None:
+def _parse_report(body: bytes, child_exited_cleanly: bool) -> dict | None:
+    """Parse the child's report: untrusted bytes, so JSON only, never pickle or marshal."""
+    if not body:
+        return {} if child_exited_cleanly else None
+    import json
+
     try:
-        report = json.loads(body) if body else None
+        report = json.loads(body)
     except ValueError:
         return None
     return report if isinstance(report, dict) else None
@@ -693,7 +749,18 @@ def _import_heavy_modules() -> None:
     import pandas  # noqa: F401
 
 
+def _add_site_packages() -> None:
+    # Started with -S (no site module: it costs every run a few milliseconds), so the
+    # virtual environment's packages folder, next to the interpreter, is added directly.
+    environment = os.path.dirname(os.path.dirname(sys.executable))
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    folder = os.path.join(environment, "lib", version, "site-packages")
+    if os.path.exists(os.path.join(environment, "pyvenv.cfg")) and os.path.isdir(folder) and folder not in sys.path:
+        sys.path.append(folder)
+
+
 def main() -> None:
+    _add_site_packages()
     os.chdir(WORK)
     channel_in = os.fdopen(os.dup(0), "rb")
     channel_out = os.fdopen(os.dup(1), "wb")
