@@ -198,6 +198,10 @@ SANDBOX_MAX_LIMITS = {
 SANDBOX_WARM_POOL_SIZE = env_int("SANDBOX_WARM_POOL_SIZE", default=1, minimum=0)
 SANDBOX_LIGHT_POOL_SIZE = env_int("SANDBOX_LIGHT_POOL_SIZE", default=2, minimum=0)
 SANDBOX_RUNS_PER_MINUTE = env_int("SANDBOX_RUNS_PER_MINUTE", default=30, minimum=1)
+SANDBOX_UPLOAD_MAX_BYTES = env_int("SANDBOX_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024, minimum=1)
+SANDBOX_UPLOAD_DAYS = env_int("SANDBOX_UPLOAD_DAYS", default=7, minimum=1)
+# Let an upload of the largest allowed size through Django's request limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = SANDBOX_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Lesson pages are cached as rendered fragments; an import bumps the catalog version.
 LESSON_CACHE_SECONDS = env_int("LESSON_CACHE_SECONDS", default=3600, minimum=0)

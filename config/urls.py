@@ -13,6 +13,8 @@ api_patterns = [
     path("lessons/<slug:slug>/", lessons_api.LessonDetailApi.as_view(), name="lesson"),
     path("runs/", sandbox_api.RunCreateApi.as_view(), name="runs"),
     path("runs/<int:run_id>/", sandbox_api.RunDetailApi.as_view(), name="run"),
+    path("uploads/", sandbox_api.UploadListApi.as_view(), name="uploads"),
+    path("uploads/<int:upload_id>/", sandbox_api.UploadDetailApi.as_view(), name="upload"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -6,14 +6,16 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sandbox_runner.isolation import SandboxUnavailable, backend_name
-from sandbox_runner.models import Exercise, Run
+from sandbox_runner.models import Exercise, Run, Upload
 from sandbox_runner.services import MAX_CODE_CHARACTERS, create_run
 from sandbox_runner.throttle import allow_run
+from sandbox_runner.uploads import UploadRefused, store_upload
 
 
 def session_key_for(request) -> str:
@@ -102,3 +104,41 @@ class RunDetailApi(APIView):
         Run.objects.fail_stale()  # a run whose worker vanished must not spin forever
         runs = Run.objects.for_owner(user=request.user, session_key=request.session.session_key).select_related("exercise__lesson")
         return Response(run_data(get_object_or_404(runs, pk=run_id)))
+
+
+class UploadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    path = serializers.CharField(source="sandbox_path", help_text="Where runs read it, e.g. data/uploads/sales.csv")
+    size = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+
+
+class UploadListApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+
+    @extend_schema(responses=UploadSerializer(many=True), summary="Your uploaded data files")
+    def get(self, request: Request) -> Response:
+        uploads = Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")
+        return Response(UploadSerializer(uploads, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: UploadSerializer}, summary="Upload a CSV or Excel file for your runs to read")
+    def post(self, request: Request) -> Response:
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            upload = store_upload(file=given.validated_data["file"], user=request.user, session_key=session_key_for(request))
+        except UploadRefused as refused:
+            raise ValidationError({"file": [str(refused)]}) from None
+        return Response(UploadSerializer(upload).data, status=201)
+
+
+class UploadDetailApi(APIView):
+    @extend_schema(responses={204: None}, summary="Delete one of your uploaded files")
+    def delete(self, request: Request, upload_id: int) -> Response:
+        upload = get_object_or_404(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key), pk=upload_id)
+        upload.delete()
+        return Response(status=204)

@@ -174,3 +174,41 @@ class RunArtifact(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sandbox_runner:artifact", args=[self.run_id, self.pk])
+
+
+class UploadQuerySet(models.QuerySet):
+    def for_owner(self, *, user, session_key: str | None) -> UploadQuerySet:
+        """Return a learner's (or an anonymous browser's) uploads that have not expired."""
+        live = self.filter(expires_at__gt=timezone.now())
+        if user is not None and user.is_authenticated:
+            return live.filter(learner=user)
+        if not session_key:
+            return live.none()
+        return live.filter(learner=None, session_key=session_key)
+
+    def expired(self) -> UploadQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class Upload(models.Model):
+    """A learner's own data file (CSV or Excel) that their runs can read, read-only, in data/uploads/."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="uploads")
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    name = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    objects = UploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sandbox_path(self) -> str:
+        return f"data/uploads/{self.name}"

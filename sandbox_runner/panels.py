@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from lessons.models import Lesson
 from sandbox_runner.forms import RunForm
 from sandbox_runner.isolation import SandboxUnavailable, backend_name
-from sandbox_runner.models import Exercise
+from sandbox_runner.models import Exercise, Upload
 
 
 def sandbox_status() -> dict[str, Any]:
@@ -31,4 +32,8 @@ def exercise_panel_context(request: HttpRequest, lesson: Lesson) -> dict[str, An
         "form": RunForm(initial={"code": exercise.starter_code}),
         "files": list(exercise.files.all()),
         "sandbox": sandbox_status(),
+        # Empty (and so the same for everyone) for a reader without a session: the page stays cacheable.
+        "uploads": list(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")),
+        "upload_limit_mb": settings.SANDBOX_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "next": f"{lesson.get_absolute_url()}#exercise",
     }

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox_runner.isolation import DataFile, Limits, SandboxUnavailable, backend_name, execute
-from sandbox_runner.models import Exercise, Run, RunArtifact
+from sandbox_runner.models import Exercise, Run, RunArtifact, Upload
 from sandbox_runner.pool import pool
 
 MAX_CODE_CHARACTERS = 100_000
@@ -31,13 +31,14 @@ def exercise_data(exercise: Exercise | None) -> list[DataFile]:
     return [DataFile(name=data_file.path, content=bytes(data_file.content)) for data_file in exercise.files.all()]
 
 
-def run_code(*, code: str, exercise: Exercise | None = None, use_pool: bool = True) -> dict[str, Any]:
-    """Run code (with the exercise's data and checks) in the sandbox now; return the guest's result."""
+def run_code(*, code: str, exercise: Exercise | None = None, uploads: list[Upload] | None = None, use_pool: bool = True) -> dict[str, Any]:
+    """Run code (with the exercise's data and checks, and the learner's uploads) in the sandbox now; return the result."""
     limits = Limits.for_exercise(exercise.limits if exercise else None)
+    data = exercise_data(exercise) + [DataFile(name=upload.sandbox_path, content=bytes(upload.content)) for upload in uploads or []]
     check_source = exercise.check_code if exercise else ""
     guest = pool().take(limits=limits, code=code, check_source=check_source) if use_pool else None
     try:
-        result = execute(code=code, limits=limits, data=exercise_data(exercise), check_source=check_source, guest=guest)
+        result = execute(code=code, limits=limits, data=data, check_source=check_source, guest=guest)
     finally:
         if use_pool:
             pool().fill()
@@ -70,9 +71,10 @@ def create_run(*, code: str, user=None, session_key: str = "", exercise: Exercis
 
 def run_in_sandbox(*, run_id: int) -> None:
     """Execute a claimed run and store its result; expected failures become a status, not a traceback."""
-    run = Run.objects.select_related("exercise").get(id=run_id)
+    run = Run.objects.select_related("exercise", "learner").get(id=run_id)
+    uploads = list(Upload.objects.for_owner(user=run.learner, session_key=run.session_key))
     try:
-        result = run_code(code=run.code, exercise=run.exercise)
+        result = run_code(code=run.code, exercise=run.exercise, uploads=uploads)
     except SandboxUnavailable as error:
         result = {"status": Run.Status.ERROR, "error": str(error), "stdout": "", "stderr": "", "checks": [], "figures": [], "files": []}
     store_result(run, result)

@@ -5,19 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from sandbox_runner.api import session_key_for
 from sandbox_runner.forms import RunForm
-from sandbox_runner.models import Exercise, ExerciseFile, Run, RunArtifact
+from sandbox_runner.models import Exercise, ExerciseFile, Run, RunArtifact, Upload
 from sandbox_runner.panels import sandbox_status
 from sandbox_runner.services import create_run
 from sandbox_runner.throttle import allow_run
+from sandbox_runner.uploads import UploadRefused, store_upload
+
+SCRATCHPAD_EXAMPLE = """import pandas as pd
+
+rain = pd.DataFrame({"city": ["Lyon", "Porto", "Graz"], "rain_mm": [831, 1254, 822]})
+rain.sort_values("rain_mm", ascending=False)
+"""
 
 
 def csrf_protect_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -48,10 +58,12 @@ def _start_run(request: HttpRequest, *, exercise: Exercise | None, template: str
     form = RunForm(request.POST)
     status = sandbox_status()
     if not form.is_valid() or not status["available"]:
-        return render(request, template, {**context, "form": form, "sandbox": status}, status=400 if not form.is_valid() else 503)
+        return render(
+            request, template, {**context, **_uploads_context(request), "form": form, "sandbox": status}, status=400 if not form.is_valid() else 503
+        )
     if not allow_run(request):
         form.add_error(None, "Too many runs in the last minute; wait a moment and run again.")
-        return render(request, template, {**context, "form": form, "sandbox": status}, status=429)
+        return render(request, template, {**context, **_uploads_context(request), "form": form, "sandbox": status}, status=429)
     run = create_run(code=form.cleaned_data["code"], user=request.user, session_key=session_key_for(request), exercise=exercise)
     if not request.htmx:
         return redirect(run)  # plain form: post/redirect/get
@@ -68,13 +80,11 @@ def run_exercise(request: HttpRequest, slug: str) -> HttpResponse:
 @csrf_protect_signed_in
 def scratchpad(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _start_run(request, exercise=None, template="sandbox_runner/scratchpad.html", context={})
-    form = RunForm(
-        initial={
-            "code": 'import pandas as pd\n\ndf = pd.DataFrame({"city": ["Lyon", "Porto", "Graz"], "rain_mm": [831, 1254, 822]})\ndf.sort_values("rain_mm")\n'
-        }
+        return _start_run(request, exercise=None, template="sandbox_runner/scratchpad.html", context={"next": request.path})
+    form = RunForm(initial={"code": SCRATCHPAD_EXAMPLE})
+    return render(
+        request, "sandbox_runner/scratchpad.html", {"form": form, "sandbox": sandbox_status(), **_uploads_context(request), "next": request.path}
     )
-    return render(request, "sandbox_runner/scratchpad.html", {"form": form, "sandbox": sandbox_status()})
 
 
 @require_GET
@@ -117,3 +127,48 @@ def exercise_file(request: HttpRequest, slug: str, path: str) -> HttpResponse:
     response = HttpResponse(bytes(data_file.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{data_file.path.rsplit("/", 1)[-1]}"'
     return response
+
+
+def _uploads_context(request: HttpRequest) -> dict:
+    return {
+        "uploads": list(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")),
+        "upload_limit_mb": settings.SANDBOX_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "sandbox_runner:scratchpad")
+
+
+@require_POST
+@csrf_protect_signed_in
+def upload_file(request: HttpRequest) -> HttpResponse:
+    error = ""
+    file = request.FILES.get("file")
+    if file is None:
+        error = "Choose a file to upload."
+    else:
+        try:
+            store_upload(file=file, user=request.user, session_key=session_key_for(request))
+        except UploadRefused as refused:
+            error = str(refused)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return _back(request)
+    return render(
+        request,
+        "sandbox_runner/_uploads.html",
+        {**_uploads_context(request), "error": error, "next": request.POST.get("next", "")},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@csrf_protect_signed_in
+def delete_upload(request: HttpRequest, upload_id: int) -> HttpResponse:
+    Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).filter(pk=upload_id).delete()
+    if not request.htmx:
+        return _back(request)
+    return render(request, "sandbox_runner/_uploads.html", {**_uploads_context(request), "next": request.POST.get("next", "")})
