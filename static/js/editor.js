@@ -1,12 +1,43 @@
-// Code editing in plain textareas: Tab indents (Esc first lets Tab move on, for keyboard
-// users), Enter keeps the indentation, Ctrl/Cmd+Enter runs the code.
+// The code editor. With CodeMirror loaded (pages that have a code form load it), each
+// textarea[data-editor] becomes a Python editor with highlighting and line numbers; the
+// textarea stays the form field, so plain form posts and htmx posts send its value.
+// Without it the textarea still helps: Tab indents, Enter keeps the indentation.
+// In both, Ctrl/Cmd+Enter runs the code, and Esc then Tab moves on (no keyboard trap).
 (function () {
   "use strict";
   const INDENT = "    ";
 
-  function insert(area, text) {
-    area.setRangeText(text, area.selectionStart, area.selectionEnd, "end");
-    area.dispatchEvent(new Event("input", { bubbles: true }));
+  function run(form) {
+    if (form) form.requestSubmit();
+  }
+
+  function upgrade(area) {
+    if (area.dataset.upgraded) return;
+    area.dataset.upgraded = "yes";
+    const label = area.labels && area.labels[0] ? area.labels[0].textContent.trim() : "Code";
+    const editor = window.CodeMirror.fromTextArea(area, {
+      mode: "python",
+      lineNumbers: true,
+      indentUnit: 4,
+      tabSize: 4,
+      matchBrackets: true,
+      viewportMargin: Infinity,
+      inputStyle: "contenteditable",
+      screenReaderLabel: label,
+      extraKeys: {
+        Tab: (cm) => {
+          if (cm.state.tabMovesFocus) return window.CodeMirror.Pass;
+          if (cm.somethingSelected()) cm.indentSelection("add");
+          else cm.replaceSelection(INDENT.slice(cm.getCursor().ch % INDENT.length), "end");
+        },
+        "Shift-Tab": (cm) => (cm.state.tabMovesFocus ? window.CodeMirror.Pass : cm.indentSelection("subtract")),
+        Esc: (cm) => { cm.state.tabMovesFocus = true; },
+        "Ctrl-Enter": () => run(area.form),
+        "Cmd-Enter": () => run(area.form),
+      },
+    });
+    editor.on("focus", (cm) => { cm.state.tabMovesFocus = false; });
+    editor.on("change", (cm) => cm.save());
   }
 
   function onKeydown(event) {
@@ -18,7 +49,7 @@
     }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      area.form.requestSubmit();
+      run(area.form);
       return;
     }
     if (event.key === "Tab" && !area.dataset.tabMovesFocus) {
@@ -26,10 +57,9 @@
       const start = area.value.lastIndexOf("\n", area.selectionStart - 1) + 1;
       if (event.shiftKey) {
         const line = area.value.slice(start);
-        const remove = line.startsWith(INDENT) ? INDENT.length : line.match(/^ */)[0].length;
-        area.setRangeText("", start, start + remove, "end");
+        area.setRangeText("", start, start + line.match(/^ {0,4}/)[0].length, "end");
       } else {
-        insert(area, INDENT.slice((area.selectionStart - start) % INDENT.length));
+        area.setRangeText(INDENT.slice((area.selectionStart - start) % INDENT.length), area.selectionStart, area.selectionEnd, "end");
       }
       return;
     }
@@ -39,12 +69,18 @@
       let indent = line.match(/^ */)[0];
       if (line.trimEnd().endsWith(":")) indent += INDENT;
       event.preventDefault();
-      insert(area, "\n" + indent);
+      area.setRangeText("\n" + indent, area.selectionStart, area.selectionEnd, "end");
     }
+  }
+
+  function upgradeAll() {
+    if (window.CodeMirror) document.querySelectorAll("textarea[data-editor]").forEach(upgrade);
   }
 
   document.addEventListener("keydown", onKeydown);
   document.addEventListener("focusin", (event) => {
     if (event.target instanceof HTMLTextAreaElement) delete event.target.dataset.tabMovesFocus;
   });
+  document.addEventListener("DOMContentLoaded", upgradeAll);
+  document.addEventListener("htmx:load", upgradeAll);
 })();

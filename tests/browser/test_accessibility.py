@@ -10,7 +10,7 @@ from tests.conftest import DEMO_CONTENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/", "/?q=chart", "/tracks/data-wrangling/", "/lessons/joins-explained/", "/lessons/first-matplotlib-chart/", "/api/docs/"]
+PAGES = ["/", "/?q=chart", "/tracks/data-wrangling/", "/lessons/joins-explained/", "/lessons/first-matplotlib-chart/", "/scratchpad/", "/api/docs/"]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,8 @@ def test_pages_have_no_accessibility_violations(request, device, live_server, ax
     problems = {}
     for path in PAGES:
         browser_page.goto(live_server.url + path)
+        if path.startswith("/api/"):
+            browser_page.wait_for_selector(".swagger-ui .info")  # Swagger UI draws itself after load
         results = axe.run(browser_page, context={"exclude": [[".swagger-ui"]]} if path.startswith("/api/") else None)
         violations = results.response["violations"]
         if violations:
