@@ -7,6 +7,7 @@ message, and a host that is untouched and ready for the next run.
 
 from __future__ import annotations
 
+import ctypes
 import textwrap
 import threading
 import time
@@ -252,21 +253,34 @@ def test_huge_output_is_cut_and_stopped():
 # --- the kernel ------------------------------------------------------------------------
 
 
+def syscall_number(name: str) -> int:
+    """Return a system call's number on this machine's architecture (libseccomp knows them all)."""
+    from sandbox_runner.seccomp import _library
+
+    lib = _library()
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    return lib.seccomp_syscall_resolve_name(name.encode())
+
+
 @pytest.mark.parametrize(
     ("name", "call"),
     [
         ("ptrace", "libc.ptrace(16, 1, 0, 0)"),  # PTRACE_ATTACH to pid 1
         ("unshare", "libc.unshare(0x10000000)"),  # a new user namespace
         ("mount", "libc.mount(b'none', b'/work', b'tmpfs', 0, None)"),
-        ("keyctl", "libc.syscall(250, 0, 0, 0, 0)"),  # keyctl on x86_64
-        ("bpf", "libc.syscall(321, 0, 0, 0)"),  # bpf on x86_64
-        ("io_uring_setup", "libc.syscall(425, 1, 0)"),
+        ("keyctl", "libc.syscall({keyctl}, 0, 0, 0, 0)"),
+        ("bpf", "libc.syscall({bpf}, 0, 0, 0)"),
+        ("io_uring_setup", "libc.syscall({io_uring_setup}, 1, 0)"),
+        ("perf_event_open", "libc.syscall({perf_event_open}, 0, 0, -1, -1, 0)"),
         ("raw socket", "libc.socket(17, 3, 0)"),  # AF_PACKET, SOCK_RAW
     ],
 )
 def test_raw_system_calls_through_ctypes_are_denied(name, call):
     """Guarantee: the seccomp filter answers EPERM to calls exercise code never needs."""
-    result = sandboxed(f"import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nresult = {call}\nprint(result, ctypes.get_errno())")
+    numbers = {syscall: syscall_number(syscall) for syscall in ("keyctl", "bpf", "io_uring_setup", "perf_event_open")}
+    result = sandboxed(
+        f"import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nresult = {call.format(**numbers)}\nprint(result, ctypes.get_errno())"
+    )
 
     assert result["status"] == "ok", result
     value, error_number = result["stdout"].split()

@@ -191,3 +191,13 @@ def test_without_bubblewrap_code_does_not_run_unless_explicitly_allowed(client, 
     run.refresh_from_db()
     assert "without isolation" in warned
     assert (run.status, run.stdout, run.backend) == ("ok", "unsafe but running\n", "unisolated")
+
+
+def test_openapi_schema_describes_runs_and_uploads(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    assert {"/api/runs/", "/api/runs/{run_id}/", "/api/uploads/", "/api/uploads/{upload_id}/"} <= set(schema["paths"])
+    run_request = schema["paths"]["/api/runs/"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert run_request.endswith("Input")
