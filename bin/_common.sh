@@ -53,7 +53,7 @@ ensure_venv() {
 # users sandboxes run as, plus bubblewrap and libseccomp.
 ensure_sandbox_runtime() {
   need_debian_packages bubblewrap libseccomp2
-  local dir="${SANDBOX_RUNTIME_DIR:-$ROOT/var/sandbox-runtime}"
+  local dir="${SANDBOX_RUNTIME_DIR:-$("$PY" config/paths.py)}"
   local stamp="$dir/.requirements-$(sha256sum requirements-sandbox.txt | cut -c1-16)"
   [ -e "$stamp" ] && return 0
   local base=/usr/bin/python3
@@ -68,14 +68,6 @@ ensure_sandbox_runtime() {
   # A font cache built once: matplotlib in a fresh sandbox then skips its font scan.
   MPLCONFIGDIR="$dir/mplconfig" "$dir/bin/python" -c 'import matplotlib.pyplot'
   chmod -R a+rX "$dir"
-  "$PY" - "$dir" <<'PYTHON'
-import os, sys
-path = os.path.abspath(sys.argv[1])
-while path != "/":
-    path = os.path.dirname(path)
-    if not os.stat(path).st_mode & 0o001:
-        sys.exit(f"{path} is not searchable by other users, so sandboxes cannot reach {sys.argv[1]}. "
-                 "Set SANDBOX_RUNTIME_DIR to a folder outside it (e.g. /opt/lessonbox-sandbox).")
-PYTHON
+  "$PY" -c 'import sys; from pathlib import Path; from config.paths import searchable_by_others as ok; sys.exit(0 if ok(Path(sys.argv[1])) else f"{sys.argv[1]} is in a folder other users cannot enter, so sandboxes cannot reach it; set SANDBOX_RUNTIME_DIR to a folder outside it (e.g. /opt/lessonbox-sandbox).")' "$dir"
   touch "$stamp"
 }

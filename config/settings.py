@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.paths import default_sandbox_runtime_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Writable state of the embedded setup: the SQLite file, the file broker, uploads.
@@ -174,7 +175,7 @@ EXERCISE_MAX_DATA_BYTES = env_int("EXERCISE_MAX_DATA_BYTES", default=20_000_000,
 # (requirements-sandbox.txt), which bin/serve and bin/test create; the unisolated
 # backend exists for development on machines without bubblewrap and is never chosen
 # silently.
-SANDBOX_RUNTIME_DIR = Path(env_str("SANDBOX_RUNTIME_DIR", str(BASE_DIR / "var" / "sandbox-runtime")))
+SANDBOX_RUNTIME_DIR = Path(env_str("SANDBOX_RUNTIME_DIR", str(default_sandbox_runtime_dir(BASE_DIR))))
 SANDBOX_PYTHON = env_str("SANDBOX_PYTHON", str(SANDBOX_RUNTIME_DIR / "bin" / "python"))
 SANDBOX_ALLOW_UNISOLATED = env_bool("SANDBOX_ALLOW_UNISOLATED", default=False)
 SANDBOX_DEFAULT_LIMITS = {
