@@ -63,11 +63,14 @@ ensure_sandbox_runtime() {
   "$base" -c 'import ensurepip, venv' 2>/dev/null || need_debian_packages python3-venv
   say "Creating the sandbox's Python environment in $dir"
   rm -rf "$dir"
+  mkdir -p "$(dirname "$dir")"
   "$base" -m venv "$dir"
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-sandbox.txt
   # A font cache built once: matplotlib in a fresh sandbox then skips its font scan.
   MPLCONFIGDIR="$dir/mplconfig" "$dir/bin/python" -c 'import matplotlib.pyplot'
   chmod -R a+rX "$dir"
-  "$PY" -c 'import sys; from pathlib import Path; from config.paths import searchable_by_others as ok; sys.exit(0 if ok(Path(sys.argv[1])) else f"{sys.argv[1]} is in a folder other users cannot enter, so sandboxes cannot reach it; set SANDBOX_RUNTIME_DIR to a folder outside it (e.g. /opt/lessonbox-sandbox).")' "$dir"
+  if [ "$(id -u)" -eq 0 ]; then  # sandboxes then run as other users, who must reach it
+    "$PY" -c 'import sys; from pathlib import Path; from config.paths import searchable_by_others as ok; sys.exit(0 if ok(Path(sys.argv[1])) else f"{sys.argv[1]} is in a folder other users cannot enter, so sandboxes cannot reach it; set SANDBOX_RUNTIME_DIR to a folder outside it (e.g. /opt/lessonbox-sandbox).")' "$dir"
+  fi
   touch "$stamp"
 }
