@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lessons.authoring.parsing import ParsedLesson, read_text_file
+from lessons.authoring.parsing import ParsedLesson, read_yaml_file
 from lessons.authoring.parts import ParseContext
-from lessons.authoring.yamlfile import FieldReader, load_yaml
+from lessons.authoring.yamlfile import FieldReader
 from lessons.authoring.yamlwrite import dump_yaml
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz
@@ -51,17 +51,10 @@ class QuizPart:
     def parse(self, folder: Path, lesson: ParsedLesson, context: ParseContext) -> ParsedQuiz | None:
         quiz_file = folder / "quiz.yaml"
         path = context.relative(quiz_file)
-        if not quiz_file.exists():
-            context.problems.add(path, "is missing: every lesson has an end-of-lesson quiz")
-            return None
-        text = read_text_file(quiz_file, context)
-        if text is None:
-            return None
-        data = load_yaml(text, path=path, problems=context.problems)
+        data = read_yaml_file(
+            quiz_file, context, missing="is missing: every lesson has an end-of-lesson quiz", empty="is empty: the quiz has no questions"
+        )
         if data is None:
-            if text.strip():
-                return None  # broken YAML, already reported
-            context.problems.add(path, "is empty: the quiz has no questions")
             return None
         fields = FieldReader(data, path=path, problems=context.problems, allowed=QUIZ_FIELDS)
         quiz = ParsedQuiz(pass_percent=fields.integer("pass_percent", required=False, default=70, minimum=0, maximum=100), questions=[])

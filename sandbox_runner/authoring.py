@@ -11,9 +11,9 @@ from typing import Any
 
 from django.conf import settings
 
-from lessons.authoring.parsing import ParsedLesson, read_text_file
+from lessons.authoring.parsing import ParsedLesson, read_text_file, read_yaml_file
 from lessons.authoring.parts import ParseContext
-from lessons.authoring.yamlfile import FieldReader, load_yaml
+from lessons.authoring.yamlfile import FieldReader
 from lessons.authoring.yamlwrite import dump_yaml
 from lessons.markdown import render_markdown
 from lessons.models import Lesson
@@ -46,14 +46,13 @@ class ExercisePart:
             return None
         yaml_file = exercise_dir / "exercise.yaml"
         path = context.relative(yaml_file)
-        if not yaml_file.is_file():
-            context.problems.add(path, "is missing: an exercise/ folder needs an exercise.yaml")
-            return None
-        text = read_text_file(yaml_file, context)
-        data = load_yaml(text, path=path, problems=context.problems) if text is not None else None
+        data = read_yaml_file(
+            yaml_file,
+            context,
+            missing="is missing: an exercise/ folder needs an exercise.yaml",
+            empty="is empty (title, instructions, starter are required)",
+        )
         if data is None:
-            if text is not None and not text.strip():
-                context.problems.add(path, "is empty (title, instructions, starter are required)")
             return None
         fields = FieldReader(data, path=path, problems=context.problems, allowed=EXERCISE_FIELDS)
         exercise = ParsedExercise(title=fields.text("title", max_length=200), instructions=fields.text("instructions", max_length=20_000))

@@ -114,6 +114,21 @@ def read_text_file(path: Path, context: ParseContext) -> str | None:
         return None
 
 
+def read_yaml_file(file: Path, context: ParseContext, *, missing: str, empty: str) -> Any:
+    """Load one YAML file of the tree; when it is missing, unreadable, broken or empty, record why and return None."""
+    path = context.relative(file)
+    if not file.exists():
+        context.problems.add(path, missing)
+        return None
+    text = read_text_file(file, context)
+    if text is None:
+        return None
+    data = load_yaml(text, path=path, problems=context.problems)
+    if data is None and not text.strip():
+        context.problems.add(path, empty)
+    return data
+
+
 def _visible_children(folder: Path) -> list[Path]:
     return sorted(child for child in folder.iterdir() if not child.name.startswith((".", "_")))
 
