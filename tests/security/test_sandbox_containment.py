@@ -8,6 +8,7 @@ message, and a host that is untouched and ready for the next run.
 from __future__ import annotations
 
 import ctypes
+import os
 import textwrap
 import threading
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from sandbox_runner.isolation import SANDBOX_UIDS, DataFile, Limits, execute
+from sandbox_runner.isolation import SANDBOX_UIDS, DataFile, Limits, _process_tree, execute
 
 QUICK = Limits(wall_seconds=3, cpu_seconds=2, memory_mb=256, processes=32, output_kb=64, disk_mb=20)
 HOST_SECRET = "host-secret-" + "7f3a9c"
@@ -34,22 +35,33 @@ def assert_healthy() -> None:
 
 
 def sandbox_processes_on_host() -> list[str]:
-    """Return the live processes of any sandbox uid (after giving exiting ones a moment)."""
+    """Return live sandbox processes that are this test's descendants or orphans (after giving exiting ones a moment).
+
+    Other Lessonbox workers on the machine may keep pooled sandboxes: those are neither.
+    An orphan (parent 1) would be a process that escaped its sandbox's pid namespace.
+    """
     for _ in range(40):
         found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    status = (entry / "status").read_text()
-                    uid = int(status.split("\nUid:")[1].split()[0])
-                except (OSError, IndexError):
-                    continue
-                if uid in SANDBOX_UIDS and "\nState:\tZ" not in status:
-                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode() or status.split("\n")[0])
+        orphans = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and _parent(entry) == 1]
+        for pid in _process_tree(os.getpid())[1:] + orphans:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                uid = int(status.split("\nUid:")[1].split()[0])
+            except (OSError, IndexError):
+                continue
+            if uid in SANDBOX_UIDS and "\nState:\tZ" not in status:
+                found.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() or status.split("\n")[0])
         if not found:
             return []
         time.sleep(0.05)
     return found
+
+
+def _parent(entry: Path) -> int:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 # --- the network -----------------------------------------------------------------------
