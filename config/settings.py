@@ -126,7 +126,8 @@ STORAGES = {
 # Serve straight from the app folders when collectstatic has not run (tests, first start).
 WHITENOISE_USE_FINDERS = True
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", default=False) else None
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -204,7 +205,9 @@ SANDBOX_UPLOAD_DAYS = env_int("SANDBOX_UPLOAD_DAYS", default=7, minimum=1)
 # Let an upload of the largest allowed size through Django's request limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANDBOX_UPLOAD_MAX_BYTES + 1024 * 1024
 
-# Lesson pages are cached as rendered fragments; an import bumps the catalog version.
+# Lesson pages are cached as rendered fragments; an import bumps the catalog version
+# (kept in this file when the cache is each process's own memory).
+CATALOG_VERSION_FILE = DATA_DIR / "catalog-version"
 LESSON_CACHE_SECONDS = env_int("LESSON_CACHE_SECONDS", default=3600, minimum=0)
 
 LOGGING = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
@@ -54,7 +55,17 @@ def rebuild_related_lessons() -> int:
 
 
 def catalog_version() -> int:
-    """Return the number that names the current catalog in cache keys (bumped by every import)."""
+    """Return the number that names the current catalog in cache keys (bumped by every import).
+
+    With a shared cache (Redis) the number lives there, for every web server to see. The
+    embedded default caches in each process's memory, so there it lives in a small file
+    under DATA_DIR instead: an import by one process then reaches all of them.
+    """
+    if not _cache_is_shared():
+        try:
+            return int(settings.CATALOG_VERSION_FILE.read_text() or 1)
+        except (OSError, ValueError):
+            return 1
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
         cache.add(CATALOG_VERSION_KEY, 1, timeout=None)
@@ -63,11 +74,21 @@ def catalog_version() -> int:
 
 
 def bump_catalog_version() -> None:
-    """Make every cached lesson fragment stale (called after an import commits)."""
+    """Make every cached lesson fragment and page stale (called after an import commits)."""
+    if not _cache_is_shared():
+        target = settings.CATALOG_VERSION_FILE
+        scratch = target.with_suffix(".new")
+        scratch.write_text(str(catalog_version() + 1))
+        scratch.replace(target)  # atomic: a reader sees the old number or the new one
+        return
     try:
         cache.incr(CATALOG_VERSION_KEY)
     except ValueError:
         cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
+
+
+def _cache_is_shared() -> bool:
+    return settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 
 
 def search_lessons(query: str, *, limit: int | None = 50) -> QuerySet[Lesson]:

@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sandbox_runner.isolation import SandboxUnavailable, backend_name
 from sandbox_runner.models import Exercise, Run, Upload
+from sandbox_runner.panels import sandbox_status
 from sandbox_runner.services import MAX_CODE_CHARACTERS, create_run
 from sandbox_runner.throttle import allow_run
 from sandbox_runner.uploads import UploadRefused, store_upload
@@ -88,10 +88,9 @@ class RunCreateApi(APIView):
             exercise = Exercise.objects.live().filter(lesson__slug=slug, lesson__is_archived=False).first()
             if exercise is None:
                 raise ValidationError({"exercise": [f"No lesson {slug!r} has an exercise."]})
-        try:
-            backend_name()
-        except SandboxUnavailable as error:
-            return Response({"detail": str(error)}, status=503)
+        status = sandbox_status()
+        if not status["available"]:
+            return Response({"detail": status["message"]}, status=503)
         if not allow_run(request):
             raise Throttled(detail="Too many runs in the last minute; wait a moment and run again.")
         run = create_run(code=given.validated_data["code"], user=request.user, session_key=session_key_for(request), exercise=exercise)

@@ -72,14 +72,12 @@ class WarmPool:
         warm = uses_heavy_modules(code, check_source)
         with self._lock:
             for candidate in self._ready:
-                if candidate.warm == warm and candidate.limits.disk_mb == limits.disk_mb and candidate.process.poll() is None:
+                # Same limits only: a pooled sandbox's disk and cgroup limits were set when it started.
+                if candidate.warm == warm and candidate.limits == limits and candidate.process.poll() is None:
                     guest = candidate
                     self._ready.remove(candidate)
                     break
-        if guest is None:
-            return Guest(warm=warm, limits=limits)
-        guest.limits = limits
-        return guest
+        return guest or Guest(warm=warm, limits=limits)
 
     def close(self) -> None:
         with self._lock:

@@ -14,6 +14,10 @@ def identity(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
     address = request.META.get("REMOTE_ADDR", "unknown")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_HTTPS_PROXY and forwarded:
+        # Behind our proxy every request comes from it; the client is the last address it added.
+        address = forwarded.split(",")[-1].strip()
     return f"address:{address}"
 
 

@@ -175,3 +175,15 @@ def test_pages_run_a_fixed_number_of_queries_whatever_the_catalog_size(client, s
     with CaptureQueriesContext(connection) as warm:
         client.get(middle.get_absolute_url())
     assert len(warm) <= 3, [query["sql"] for query in warm]
+
+
+def test_the_catalog_version_is_shared_through_a_file_when_each_process_caches_alone(settings, tmp_path):
+    from lessons.services import bump_catalog_version, catalog_version
+
+    settings.CATALOG_VERSION_FILE = tmp_path / "catalog-version"
+    before = catalog_version()
+
+    bump_catalog_version()
+
+    assert catalog_version() == before + 1
+    assert settings.CATALOG_VERSION_FILE.read_text() == str(before + 1)  # what every other web process reads

@@ -26,3 +26,16 @@ def test_heavy_imports_are_recognised():
     assert uses_heavy_modules("x = 1", "import numpy")
     assert not uses_heavy_modules("import json\nprint('pandas')")
     assert not uses_heavy_modules("this is not python")
+
+
+def test_behind_the_proxy_runs_are_counted_per_client_address(rf, settings):
+    from django.contrib.auth.models import AnonymousUser
+
+    from sandbox_runner.throttle import identity
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    request.user = AnonymousUser()
+
+    assert identity(request) == "address:10.0.0.1"
+    settings.BEHIND_HTTPS_PROXY = True
+    assert identity(request) == "address:198.51.100.7"
