@@ -148,7 +148,12 @@ class Cgroup:
 
     ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cgroup/pids")}
 
+    _swept = False
+
     def __init__(self, name: str, *, memory_bytes: int, pids: int) -> None:
+        if not Cgroup._swept:
+            Cgroup._swept = True
+            self.sweep()
         self.paths: list[Path] = []
         for controller, limits in (("memory", {"memory.limit_in_bytes": memory_bytes}), ("pids", {"pids.max": pids})):
             root = self.ROOTS[controller]
@@ -167,6 +172,16 @@ class Cgroup:
         for path in self.paths:
             with contextlib.suppress(OSError):
                 (path / "cgroup.procs").write_text(str(pid))
+
+    @classmethod
+    def sweep(cls) -> None:
+        """Remove empty groups left by processes that ended before their cleanup ran."""
+        for root in cls.ROOTS.values():
+            for path in (root / "lessonbox").glob("run-*"):
+                owner = path.name.split("-")[1]
+                if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                    with contextlib.suppress(OSError):
+                        path.rmdir()
 
     def remove_later(self) -> None:
         """Remove the cgroups once their last processes are gone, without making the caller wait."""
@@ -264,7 +279,10 @@ class Guest:
             )
         self.reader = _Reader(self.process.stdout.fileno())
         self.ready = False
-        self.confined = False
+        self._moved: set[int] = set()
+        self._confining = threading.Thread(target=self._confine_early, daemon=True, name="cgroup-move") if self.cgroup and self.cgroup.paths else None
+        if self._confining is not None:
+            self._confining.start()
 
     def _command(self) -> tuple[list[str], dict[str, str], list[int], dict]:
         env = {
@@ -351,18 +369,31 @@ class Guest:
             raise SandboxUnavailable("The sandbox answered unexpectedly at start.")
         self.ready = True
 
-    def confine(self) -> None:
-        """Put the started sandbox's processes in its cgroups (once; before it gets any code).
+    def _confine_early(self) -> None:
+        # Runs in a thread while the sandbox's Python starts: the first move into a new
+        # cgroup waits for the kernel (an RCU grace period, often several milliseconds),
+        # and that wait then overlaps the interpreter's start-up instead of following it.
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and len(_process_tree(self.process.pid)) < 3 and self.process.poll() is None:
+            time.sleep(0.0005)  # bubblewrap, its pid 1, then the supervisor
+        self._move_into_cgroup()
 
-        Done once the sandbox is up and idle: every process it has by then (bubblewrap and
-        the supervisor) is moved, and the learner's process, forked later, is born inside.
-        The first move into a new cgroup can take milliseconds; pooled sandboxes pay it
-        while they wait for a run.
-        """
-        if self.cgroup is not None and not self.confined:
-            for pid in _process_tree(self.process.pid):
+    def _move_into_cgroup(self) -> None:
+        for pid in _process_tree(self.process.pid):
+            if pid not in self._moved:
                 self.cgroup.add(pid)
-        self.confined = True
+                self._moved.add(pid)
+
+    def confine(self) -> None:
+        """Make sure every process the sandbox has is in its cgroups, before it gets any code.
+
+        bubblewrap and the supervisor are moved (a cgroup v1 move never takes existing
+        children along); the learner's process, forked later, is born inside.
+        """
+        if self._confining is not None:
+            self._confining.join()
+            self._move_into_cgroup()  # anything that appeared after the early move
+            self._confining = None
 
     def run(self, *, code: str, data: list[DataFile], check_source: str = "") -> dict:
         """Run code once (then the checks, if any) and return the guest's result."""
@@ -419,6 +450,8 @@ class Guest:
 
     def close(self) -> None:
         """Kill everything in the sandbox and remove its traces on the host."""
+        if self._confining is not None:
+            self._confining.join()
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(Exception):

@@ -408,3 +408,16 @@ def test_the_check_source_never_reaches_the_learner():
 
     assert result["stdout"] == "[] ['data']\n"
     assert result["checks"][0]["passed"] is True
+
+
+def test_the_learners_process_is_inside_the_runs_cgroups():
+    """Guarantee: where the host has cgroup v1 memory and pids controllers, the code runs under them."""
+    from sandbox_runner.isolation import Cgroup
+
+    if not all((root / "cgroup.procs").exists() for root in Cgroup.ROOTS.values()) or os.geteuid() != 0:
+        pytest.skip("no cgroup v1 memory and pids controllers that this user may manage")
+    result = sandboxed("print(open('/proc/self/cgroup').read())")
+
+    lines = {line.split(":")[1]: line.split(":")[2] for line in result["stdout"].splitlines() if line.count(":") == 2}
+    assert "/lessonbox/run-" in lines["memory"]
+    assert lines["pids"].startswith("/lessonbox/run-")
