@@ -9,8 +9,13 @@ from django.http import HttpRequest
 
 from lessons.models import Lesson
 from sandbox_runner.forms import RunForm
-from sandbox_runner.isolation import SandboxUnavailable, backend_name
+from sandbox_runner.isolation import Limits, SandboxUnavailable, backend_name
 from sandbox_runner.models import Exercise, Upload
+
+
+def limits_note(limits: Limits) -> str:
+    """Return the limits a learner should know, e.g. "10 s, 512 MB"."""
+    return f"{limits.wall_seconds} s, {limits.memory_mb} MB"
 
 
 def sandbox_status() -> dict[str, Any]:
@@ -39,6 +44,7 @@ def exercise_panel_context(request: HttpRequest, lesson: Lesson) -> dict[str, An
         "form": RunForm(initial={"code": exercise.starter_code}),
         "files": list(exercise.files.all()),
         "sandbox": sandbox_status(),
+        "limits_note": limits_note(Limits.for_exercise(exercise.limits)),
         # Empty (and so the same for everyone) for a reader without a session: the page stays cacheable.
         "uploads": list(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")),
         "upload_limit_mb": settings.SANDBOX_UPLOAD_MAX_BYTES // (1024 * 1024),
