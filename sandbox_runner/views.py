@@ -17,8 +17,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from sandbox_runner.api import session_key_for
 from sandbox_runner.forms import RunForm
-from sandbox_runner.models import Exercise, ExerciseFile, Run, RunArtifact, Upload
 from sandbox_runner.isolation import Limits
+from sandbox_runner.models import Exercise, ExerciseFile, Run, RunArtifact, Upload
 from sandbox_runner.panels import limits_note, sandbox_status
 from sandbox_runner.services import create_run
 from sandbox_runner.throttle import allow_run
@@ -84,7 +84,13 @@ def scratchpad(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _start_run(request, exercise=None, template="sandbox_runner/scratchpad.html", context={"next": request.path})
     form = RunForm(initial={"code": SCRATCHPAD_EXAMPLE})
-    context = {"form": form, "sandbox": sandbox_status(), "limits_note": limits_note(Limits.for_exercise()), **_uploads_context(request), "next": request.path}
+    context = {
+        "form": form,
+        "sandbox": sandbox_status(),
+        "limits_note": limits_note(Limits.for_exercise()),
+        **_uploads_context(request),
+        "next": request.path,
+    }
     return render(request, "sandbox_runner/scratchpad.html", context)
 
 
