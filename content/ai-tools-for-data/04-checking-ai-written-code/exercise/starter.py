@@ -25,13 +25,13 @@ print(f"Q1 orders: {len(q1_orders)}")
 print(f"Q1 revenue: {q1_revenue:,.2f}")
 print(f"Average order value: {avg_order_value:,.2f}")
 
-# TODO 1: Before changing anything, check the filter. Look at the earliest and
+# Step 1: Before changing anything, check the filter. Look at the earliest and
 #         latest order_time in q1_orders, and at the orders placed on 31 March
 #         in the full table. Are they all inside q1_orders?
 
-# TODO 2: Check the average by hand: total revenue divided by number of
+# Step 2: Check the average by hand: total revenue divided by number of
 #         orders. Does it agree with avg_order_value?
 
-# TODO 3: Fix the two bugs above (keep the variable names q1_orders,
+# Step 3: Fix the two bugs above (keep the variable names q1_orders,
 #         q1_revenue and avg_order_value), then add asserts that would
 #         have caught them, for example on the last date and on the average.

@@ -39,15 +39,15 @@ for key, claim in claims.items():
 # - resolved_hours is blank for tickets that are still open.
 # - satisfaction is blank when the customer did not leave a rating.
 
-# TODO 1: Recompute every claimed figure from `tickets` and store it in the
+# Step 1: Recompute every claimed figure from `tickets` and store it in the
 #         dict `recomputed`, using the same keys as `claims`. Percentages are
 #         in percent (41, not 0.41). The first one is done for you.
 recomputed = {}
 recomputed["ticket_count"] = len(tickets)
 
-# TODO 2: Build the dict `verdicts` with the same keys: True if the claim holds,
+# Step 2: Build the dict `verdicts` with the same keys: True if the claim holds,
 #         False if it does not. A claim holds when your figure, rounded to the
 #         claim's "decimals", equals the claim's "value".
 verdicts = {}
 
-# TODO 3: Print one line per claim: key, claimed value, your value, verdict.
+# Step 3: Print one line per claim: key, claimed value, your value, verdict.

@@ -4,10 +4,10 @@ import matplotlib.pyplot as plt
 runs = pd.read_csv("data/club_runs.csv")
 print(runs.head())
 
-# TODO 1: total distance per runner, converted from metres to kilometres,
+# Step 1: total distance per runner, converted from metres to kilometres,
 #         sorted from largest to smallest. Name it totals_km.
 totals_km = None
 
-# TODO 2: create a figure and axes with plt.subplots(), then draw one bar per runner.
+# Step 2: create a figure and axes with plt.subplots(), then draw one bar per runner.
 
-# TODO 3: add a title, an x-axis label and a y-axis label with the unit (km).
+# Step 3: add a title, an x-axis label and a y-axis label with the unit (km).

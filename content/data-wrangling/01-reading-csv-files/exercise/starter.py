@@ -16,8 +16,8 @@ orders = None
 # print(orders.head())
 
 # Step 4: the number of orders and the total revenue in EUR.
-n_rows = None         # TODO
-total_revenue = None  # TODO
+n_rows = None         # your turn
+total_revenue = None  # your turn
 
 print("Orders:", n_rows)
 print("Total revenue (EUR):", total_revenue)

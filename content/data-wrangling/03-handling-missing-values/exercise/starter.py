@@ -11,13 +11,13 @@ print(survey["monthly_spend"].value_counts().head())
 # survey = pd.read_csv("data/survey.csv", ...)
 
 # Step 2: missing values per column.
-missing_counts = None  # TODO
+missing_counts = None  # your turn
 
 # Step 3: the average of the ages people actually gave.
-mean_age = None  # TODO
+mean_age = None  # your turn
 
 # Step 4: per channel, the share of respondents whose monthly_spend is missing.
-spend_missing_share = None  # TODO
+spend_missing_share = None  # your turn
 print(spend_missing_share)
 
 # Your conclusion:
