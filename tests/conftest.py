@@ -11,6 +11,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_CONTENT = Path(__file__).parent.parent / "content"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache: no page, fragment or rate-limit count from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def mini_course(tmp_path: Path) -> Path:
     """Return a fresh copy of a small valid content tree that a test may edit."""

@@ -13,11 +13,6 @@ from tests.factories import make_catalog
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
 @pytest.fixture
 def imported(mini_course):
     import_catalog(mini_course)

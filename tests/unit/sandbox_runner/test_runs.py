@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from lessons.authoring.importer import import_catalog
@@ -11,11 +10,6 @@ from sandbox_runner.models import Run
 from sandbox_runner.tasks import execute_run
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
