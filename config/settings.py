@@ -149,19 +149,26 @@ SPECTACULAR_SETTINGS = {
 # Celery. The embedded default is a broker made of files under DATA_DIR, so one machine
 # needs no server; production points CELERY_BROKER_URL at Redis or RabbitMQ and runs
 # workers anywhere that reaches the broker and the database.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+# ("localhost" only names the file broker's one machine: without it kombu warns at start.)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
-    (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+    for _folder in ("processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange tables; kombu's default is a "control" folder in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
         "polling_interval": 0.1,  # seconds between looks at the folder: runs start promptly
     }
 # Untrusted code runs only on workers that consume the sandbox queue.
 CELERY_TASK_ROUTES = {"sandbox_runner.tasks.execute_run": {"queue": "sandbox"}}
+# JSON only: a message can carry ids, never code (workers start as root, see config/celery.py).
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True  # results live on our own rows, not in a result backend
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True

@@ -19,7 +19,7 @@ from tests.services import require_service
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKERS = {
-    "file": "filesystem://",
+    "file": "filesystem://localhost/",
     "redis": "redis://127.0.0.1:6379/13",
     "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//",
 }

@@ -52,8 +52,9 @@ def test_embedded_defaults_need_no_server(tmp_path):
     assert settings["engine"] == "django.db.backends.sqlite3"
     assert settings["database"] == str(tmp_path / "lessonbox.sqlite3")
     assert settings["cache"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert settings["broker"] == "filesystem://"
+    assert settings["broker"] == "filesystem://localhost/"
     assert (tmp_path / "broker" / "processed").is_dir()
+    assert (tmp_path / "broker" / "control").is_dir()
 
 
 def test_production_services_come_from_the_environment(tmp_path):
