@@ -86,12 +86,6 @@ class JSONParser(parsers.JSONParser):
         return super().parse(stream, media_type, parser_context)
 
 
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        refuse_large_body(parser_context)
-        return super().parse(stream, media_type, parser_context)
-
-
 class MultiPartParser(parsers.MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         # Django caps a multipart body's form fields but streams files to disk whatever their size: check the whole.

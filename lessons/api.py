@@ -85,9 +85,12 @@ class LessonListApi(APIView):
     pagination_class = CatalogPagination  # for the schema: the answer is a page, not a bare list
 
     class FilterSerializer(serializers.Serializer):
-        track = serializers.SlugField(required=False, help_text="Only lessons of this track (its slug); an unknown track answers 400.")
+        # Blank is allowed and means "no filter", as a plain HTML form with an empty field sends it.
+        track = serializers.RegexField(
+            r"^[-a-zA-Z0-9_]*$", required=False, allow_blank=True, help_text="Only lessons of this track (its slug); an unknown track answers 400."
+        )
         search = serializers.CharField(
-            required=False, max_length=200, help_text="Words that must all appear in the title, summary, key terms or text."
+            required=False, allow_blank=True, max_length=200, help_text="Words that must all appear in the title, summary, key terms or text."
         )
 
     @extend_schema(
