@@ -36,6 +36,10 @@ class NotFoundErrorSerializer(ErrorSerializer):
     """Not found, or not yours: what belongs to another account or another browser session answers the same."""
 
 
+class ConflictErrorSerializer(ErrorSerializer):
+    """Refused for now: the request conflicts with the current state (e.g. something is still in progress)."""
+
+
 class RequestTooLargeErrorSerializer(ErrorSerializer):
     """The request body is larger than this site accepts."""
 
@@ -61,11 +65,15 @@ class ValidationErrorExtension(OpenApiSerializerExtension):
         return schema
 
 
+# The error component of each status. ApiSchema adds the statuses any operation of a kind can
+# answer; a view declares those only it answers, e.g.
+# @extend_schema(responses={201: ..., 409: OpenApiResponse(ConflictErrorSerializer, description="...")}).
 ERROR_RESPONSES = {
     400: ValidationErrorSerializer,
     401: AuthenticationErrorSerializer,
     403: PermissionDeniedErrorSerializer,
     404: NotFoundErrorSerializer,
+    409: ConflictErrorSerializer,
     413: RequestTooLargeErrorSerializer,
     415: UnsupportedMediaTypeErrorSerializer,
     429: ThrottledErrorSerializer,
