@@ -143,6 +143,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},  # POST /api/auth/token/, per client address
+    # Who the client is: the address our proxy added last, never one the client wrote in X-Forwarded-For itself.
+    "NUM_PROXIES": 1 if BEHIND_HTTPS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lessonbox API",

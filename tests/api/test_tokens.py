@@ -92,6 +92,13 @@ def test_asking_for_tokens_is_rate_limited(client, learner):
     assert int(refused["Retry-After"]) > 0
 
 
+def test_a_forged_forwarded_address_does_not_escape_the_limit(client, learner):
+    for number in range(10):
+        get_token(Client(headers={"X-Forwarded-For": f"10.0.0.{number}"}), password="guess")
+
+    assert get_token(Client(headers={"X-Forwarded-For": "10.0.1.1"})).status_code == 429
+
+
 def test_a_revoked_token_no_longer_works(client, learner, course):
     key = get_token(client).json()["token"]
     api = token_client(key)
