@@ -12,8 +12,6 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -37,17 +35,6 @@ def headers(request, db, django_user_model) -> dict[str, str]:
 
     token = Token.objects.create(user=django_user_model.objects.create_user("api-client", password="correct-horse"))
     return {"Authorization": f"Token {token.key}"}
-
-
-@pytest.fixture
-def connection_kept_open():
-    # Django's WSGI handler closes the database connection around each request, and this test's
-    # transaction lives on it; Django's own test client disconnects the same two signals.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.slow
