@@ -36,6 +36,10 @@ class NotFoundErrorSerializer(ErrorSerializer):
     """Not found, or not yours: what belongs to another account or another browser session answers the same."""
 
 
+class NotAcceptableErrorSerializer(ErrorSerializer):
+    """The Accept header asks for a format this operation does not answer in; it answers JSON."""
+
+
 class ConflictErrorSerializer(ErrorSerializer):
     """Refused for now: the request conflicts with the current state (e.g. something is still in progress)."""
 
@@ -73,6 +77,7 @@ ERROR_RESPONSES = {
     401: AuthenticationErrorSerializer,
     403: PermissionDeniedErrorSerializer,
     404: NotFoundErrorSerializer,
+    406: NotAcceptableErrorSerializer,
     409: ConflictErrorSerializer,
     413: RequestTooLargeErrorSerializer,
     415: UnsupportedMediaTypeErrorSerializer,
@@ -124,6 +129,7 @@ class ApiSchema(AutoSchema):
             codes.append(403)  # a signed-in browser session that writes without its CSRF token
         if "{" in self.path or self._get_paginator() is not None:
             codes.append(404)  # an unknown id or slug, or a page past the end
+        codes.append(406)  # an Accept header that JSON does not satisfy
         if has_body:
             codes += [413, 415]
         if self.view.get_throttles():

@@ -97,6 +97,14 @@ def test_a_form_encoded_body_is_a_json_415(client, course):
     assert not Run.objects.exists()
 
 
+def test_asking_for_a_format_the_api_does_not_speak_is_a_json_406(client):
+    response = client.get("/api/tracks/", headers={"Accept": "application/xml"})
+
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Could not satisfy the request Accept header."}
+
+
 def test_an_unsupported_method_is_a_json_405(client):
     response = client.put("/api/tracks/", {}, content_type="application/json")
 

@@ -104,7 +104,7 @@ def test_every_error_an_operation_can_answer_is_documented_with_its_body(schema)
 
     for (route, method), errors in expected.items():
         codes = {code for code in schema["paths"][route][method]["responses"] if code >= "400"}
-        assert codes == errors, (route, method)
+        assert codes == errors | {"406"}, (route, method)
         for code in codes:
             assert response_ref(schema, route, method, code).endswith("Error"), (route, method, code)
 
