@@ -6,7 +6,9 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.urls import path
+from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -44,6 +46,7 @@ def test_two_views_with_nested_output_serializers_get_two_components():
         class OutputSerializer(serializers.Serializer):
             alpha = serializers.IntegerField()
 
+        @extend_schema(responses=OutputSerializer)
         def get(self, request):
             """Return alpha."""
 
@@ -51,19 +54,38 @@ def test_two_views_with_nested_output_serializers_get_two_components():
         class OutputSerializer(serializers.Serializer):
             beta = serializers.CharField()
 
+        @extend_schema(responses=OutputSerializer)
         def get(self, request):
             """Return beta."""
 
-    from drf_spectacular.utils import extend_schema
-
-    AlphaApi.get = extend_schema(responses=AlphaApi.OutputSerializer)(AlphaApi.get)
-    BetaApi.get = extend_schema(responses=BetaApi.OutputSerializer)(BetaApi.get)
     patterns = [path("api/alpha/", AlphaApi.as_view()), path("api/beta/", BetaApi.as_view())]
 
     components = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)["components"]["schemas"]
 
     assert components["AlphaOutput"]["properties"].keys() == {"alpha"}
     assert components["BetaOutput"]["properties"].keys() == {"beta"}
+
+
+def test_two_serializers_that_would_share_a_component_name_are_caught():
+    def item_view(field: serializers.Field) -> type[APIView]:
+        class ItemApi(APIView):
+            class OutputSerializer(serializers.Serializer):
+                value = field
+
+            @extend_schema(responses=OutputSerializer)
+            def get(self, request):
+                """Return an item."""
+
+        return ItemApi
+
+    patterns = [path("api/a/", item_view(serializers.IntegerField()).as_view()), path("api/b/", item_view(serializers.CharField()).as_view())]
+    GENERATOR_STATS.reset()
+    with GENERATOR_STATS.silence():
+        SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+
+    # What `spectacular --fail-on-warn` (the first test here) turns into a failure.
+    assert any('identical names "ItemOutput"' in warning for warning in GENERATOR_STATS._warn_cache)
+    GENERATOR_STATS.reset()
 
 
 def response_ref(schema: dict, route: str, method: str, status: str) -> str:
