@@ -69,6 +69,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def refuse_large_body(parser_context: dict[str, Any] | None) -> None:
+    """Raise RequestTooLarge when the request says its body is longer than DATA_UPLOAD_MAX_MEMORY_SIZE, before reading it."""
     request = (parser_context or {}).get("request")
     if request is None:
         return

@@ -40,7 +40,7 @@ class TokenApi(APIView):
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         # Backends map `username` to the user model's USERNAME_FIELD, whatever it is.
-        user = authenticate(request._request, username=given.validated_data["username"], password=given.validated_data["password"])
+        user = authenticate(request, username=given.validated_data["username"], password=given.validated_data["password"])
         if user is None:
             raise ValidationError({"non_field_errors": ["No active account has that name and password."]})
         token, _ = Token.objects.get_or_create(user=user)
