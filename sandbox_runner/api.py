@@ -5,26 +5,17 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sandbox_runner.models import Exercise, Run, Upload
-from sandbox_runner.panels import sandbox_status
-from sandbox_runner.services import MAX_CODE_CHARACTERS, create_run
-from sandbox_runner.throttle import allow_run
-from sandbox_runner.uploads import UploadRefused, store_upload
-
-
-def session_key_for(request) -> str:
-    """Return the browser session that owns an anonymous learner's runs (creating it if needed)."""
-    if request.user.is_authenticated:
-        return ""
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
+from sandbox_runner.models import Exercise, Run, RunArtifact, Upload
+from sandbox_runner.ownership import session_key_for
+from sandbox_runner.services import MAX_CODE_CHARACTERS, RunRefused, start_run
+from sandbox_runner.throttle import identity
+from sandbox_runner.uploads import UploadRefused, delete_upload, store_upload
 
 
 class RunSerializer(serializers.Serializer):
@@ -35,8 +26,15 @@ class RunSerializer(serializers.Serializer):
 
     class ArtifactSerializer(serializers.Serializer):
         name = serializers.CharField()
-        size = serializers.IntegerField()
-        url = serializers.CharField(source="get_absolute_url")
+        size = serializers.IntegerField(help_text="In bytes.")
+        url = serializers.SerializerMethodField(help_text="Where the owner downloads it; null when it was not kept.")
+        not_kept = serializers.SerializerMethodField(help_text='Why the bytes were not kept (e.g. "too large"); null when kept.')
+
+        def get_url(self, artifact: RunArtifact) -> str | None:
+            return artifact.get_absolute_url() if artifact.is_kept else None
+
+        def get_not_kept(self, artifact: RunArtifact) -> str | None:
+            return None if artifact.is_kept else artifact.not_kept or "not kept"
 
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Run.Status.choices)
@@ -88,20 +86,23 @@ class RunCreateApi(APIView):
             exercise = Exercise.objects.live().filter(lesson__slug=slug, lesson__is_archived=False).first()
             if exercise is None:
                 raise ValidationError({"exercise": [f"No lesson {slug!r} has an exercise."]})
-        status = sandbox_status()
-        if not status["available"]:
-            return Response({"detail": status["message"]}, status=503)
-        if not allow_run(request):
-            raise Throttled(detail="Too many runs in the last minute; wait a moment and run again.")
-        run = create_run(code=given.validated_data["code"], user=request.user, session_key=session_key_for(request), exercise=exercise)
+        try:
+            run = start_run(
+                code=given.validated_data["code"],
+                user=request.user,
+                session_key=session_key_for(request),
+                rate_key=identity(request),
+                exercise=exercise,
+            )
+        except RunRefused as refused:
+            return Response({"detail": refused.message}, status=refused.status_code)
         return Response(self.OutputSerializer(run).data, status=201)
 
 
 class RunDetailApi(APIView):
     @extend_schema(responses=RunSerializer, summary="A run's status and, once finished, its output, figures, files and checks")
     def get(self, request: Request, run_id: int) -> Response:
-        Run.objects.fail_stale()  # a run whose worker vanished must not spin forever
-        runs = Run.objects.for_owner(user=request.user, session_key=request.session.session_key).select_related("exercise__lesson")
+        runs = Run.objects.for_owner_of(request).select_related("exercise__lesson")
         return Response(run_data(get_object_or_404(runs, pk=run_id)))
 
 
@@ -121,7 +122,7 @@ class UploadListApi(APIView):
 
     @extend_schema(responses=UploadSerializer(many=True), summary="Your uploaded data files")
     def get(self, request: Request) -> Response:
-        uploads = Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")
+        uploads = Upload.objects.for_owner_of(request)
         return Response(UploadSerializer(uploads, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: UploadSerializer}, summary="Upload a CSV or Excel file for your runs to read")
@@ -138,6 +139,5 @@ class UploadListApi(APIView):
 class UploadDetailApi(APIView):
     @extend_schema(responses={204: None}, summary="Delete one of your uploaded files")
     def delete(self, request: Request, upload_id: int) -> Response:
-        upload = get_object_or_404(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key), pk=upload_id)
-        upload.delete()
+        delete_upload(upload=get_object_or_404(Upload.objects.for_owner_of(request), pk=upload_id))
         return Response(status=204)
