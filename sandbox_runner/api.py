@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from sandbox_runner.models import Exercise, Run, RunArtifact, Upload
 from sandbox_runner.ownership import session_key_for
-from sandbox_runner.services import MAX_CODE_CHARACTERS, RunRefused, start_run
+from sandbox_runner.services import MAX_CODE_CHARACTERS, RunInFlight, RunRefused, start_run
 from sandbox_runner.throttle import identity
 from sandbox_runner.uploads import UploadRefused, delete_upload, store_upload
 
@@ -94,6 +94,9 @@ class RunCreateApi(APIView):
                 rate_key=identity(request),
                 exercise=exercise,
             )
+        except RunInFlight as refused:
+            going = {"id": refused.run.pk, "api_url": f"/api/runs/{refused.run.pk}/"} if refused.run else None
+            return Response({"detail": refused.message, "run_in_flight": going}, status=refused.status_code)
         except RunRefused as refused:
             return Response({"detail": refused.message}, status=refused.status_code)
         return Response(self.OutputSerializer(run).data, status=201)

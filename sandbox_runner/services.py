@@ -52,6 +52,10 @@ class TooManyRuns(RunRefused):
 class RunInFlight(RunRefused):
     status_code = 409
 
+    def __init__(self, message: str, *, run: Run | None = None) -> None:
+        super().__init__(message)
+        self.run = run  # the run still going, when known
+
 
 IN_FLIGHT_MESSAGE = "Your previous run is still going: wait for it to finish, then run again."
 
@@ -117,8 +121,8 @@ def start_run(*, code: str, user, session_key: str, rate_key: str, exercise: Exe
         raise SandboxOff(status["message"])
     # Asked first so that a refused click does not spend the minute's allowance; create_run
     # still guards the race between two posts at once.
-    if Run.objects.for_owner(user=user, session_key=session_key).in_flight().exists():
-        raise RunInFlight(IN_FLIGHT_MESSAGE)
+    if going := Run.objects.for_owner(user=user, session_key=session_key).in_flight().first():
+        raise RunInFlight(IN_FLIGHT_MESSAGE, run=going)
     if not allow_run_for(rate_key):
         raise TooManyRuns("Too many runs in the last minute; wait a moment and run again.")
     return create_run(code=code, user=user, session_key=session_key, exercise=exercise)
@@ -138,7 +142,8 @@ def create_run(*, code: str, user=None, session_key: str = "", exercise: Exercis
                 limits=Limits.for_exercise(exercise.limits if exercise else None).__dict__,
             )
     except IntegrityError:
-        raise RunInFlight(IN_FLIGHT_MESSAGE) from None
+        going = Run.objects.for_owner(user=user, session_key=session_key).in_flight().first()
+        raise RunInFlight(IN_FLIGHT_MESSAGE, run=going) from None
     execute_run.delay_on_commit(run.id)
     return run
 

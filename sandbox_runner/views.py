@@ -53,6 +53,7 @@ def csrf_protect_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 def _start_run(request: HttpRequest, *, exercise: Exercise | None, template: str, context: dict) -> HttpResponse:
     form = RunForm(request.POST)
+    context = dict(context)
     if form.is_valid():
         try:
             run = start_run(
@@ -65,6 +66,7 @@ def _start_run(request: HttpRequest, *, exercise: Exercise | None, template: str
         except RunRefused as refused:
             form.add_error(None, refused.message)
             status = refused.status_code
+            context["run_in_flight"] = getattr(refused, "run", None)
         else:
             if not request.htmx:
                 return redirect(run)  # plain form: post/redirect/get
@@ -73,7 +75,7 @@ def _start_run(request: HttpRequest, *, exercise: Exercise | None, template: str
         status = 400
     if request.htmx:
         # htmx swaps only 2xx answers: the refusal goes into the output slot with a 200, and says why.
-        return render(request, "sandbox_runner/run.html#run-refused", {"form": form})
+        return render(request, "sandbox_runner/run.html#run-refused", {"form": form, "run": context.get("run_in_flight")})
     context = {
         **context,
         **_uploads_context(request),

@@ -33,7 +33,8 @@ def test_a_second_run_while_one_is_in_flight_is_refused_with_a_clear_error(clien
 
     assert first.status_code == 201
     assert second.status_code == 409
-    assert second.json() == {"detail": IN_FLIGHT_MESSAGE}
+    first_id = first.json()["id"]
+    assert second.json() == {"detail": IN_FLIGHT_MESSAGE, "run_in_flight": {"id": first_id, "api_url": f"/api/runs/{first_id}/"}}
     assert Run.objects.count() == 1
     execute_run(first.json()["id"])
     assert post_run(client).status_code == 201  # once it has finished, the next one starts
@@ -44,8 +45,10 @@ def test_the_plain_form_shows_the_refusal_on_the_page(client, course):
 
     response = client.post("/lessons/first-steps/exercise/runs/", {"code": "print(2)"})
 
+    going = Run.objects.get()
     assert response.status_code == 409
-    assert IN_FLIGHT_MESSAGE.replace("'", "&#x27;") in response.content.decode()
+    assert IN_FLIGHT_MESSAGE in response.content.decode()
+    assert f'<a href="/runs/{going.pk}/">See run {going.pk}</a>' in response.content.decode()
     assert "print(2)" in response.content.decode()  # the code is still in the form
 
 
@@ -59,6 +62,7 @@ def test_htmx_shows_the_refusal_where_the_output_goes(client, course):
     assert 'role="alert"' in html
     assert "Your previous run is still going" in html
     assert "<html" not in html
+    assert f'hx-get="/runs/{Run.objects.get().pk}/"' in html  # the run still going keeps showing its progress
     assert Run.objects.count() == 1
 
 
