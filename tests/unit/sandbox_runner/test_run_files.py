@@ -164,3 +164,18 @@ def test_a_real_run_that_writes_past_the_cap_lists_the_file_as_not_kept(client, 
     assert files["big.bin"]["size"] == 1_500_000
     assert files["big.bin"]["url"] is None
     assert read(client.get(files["small.txt"]["url"])) == b"ok"
+
+
+def test_operators_see_runs_and_their_not_kept_files_read_only_in_the_admin(client, author, learner):
+    run = running_run(learner)
+    store_result(run, {"status": "ok", "files": [{"name": "big.csv", "size": 12_900_000, "not_kept": "too large"}]})
+    client.force_login(author)
+
+    listing = client.get("/admin/sandbox_runner/run/")
+    detail = client.get(f"/admin/sandbox_runner/run/{run.pk}/change/")
+    uploads = client.get("/admin/sandbox_runner/upload/")
+
+    assert listing.status_code == detail.status_code == uploads.status_code == 200
+    assert "big.csv" in detail.content.decode()
+    assert "too large" in detail.content.decode()
+    assert client.post(f"/admin/sandbox_runner/run/{run.pk}/delete/", {"post": "yes"}).status_code == 403
