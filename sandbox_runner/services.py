@@ -57,7 +57,8 @@ class RunInFlight(RunRefused):
         self.run = run  # the run still going, when known
 
 
-IN_FLIGHT_MESSAGE = "Your previous run is still going: wait for it to finish, then run again."
+# Worded to stay true on the page after that run has finished (its result shows below the message).
+IN_FLIGHT_MESSAGE = "Your previous run was still going, so this one did not start. Run again once it has finished."
 
 
 def sandbox_status() -> dict[str, Any]:

@@ -64,7 +64,7 @@ def test_a_file_too_large_to_keep_is_listed_with_its_size_and_a_second_click_wai
     output = page.locator("#scratchpad-output")
     expect(output.get_by_role("status")).to_be_visible()
     page.get_by_role("button", name="▶ Run").click()  # while the first run is still going
-    expect(output.get_by_role("alert")).to_contain_text("Your previous run is still going")
+    expect(output.get_by_role("alert")).to_contain_text("Your previous run was still going, so this one did not start.")
 
     expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)  # the first run's output still arrives
     expect(output.get_by_role("link", name="summary.csv")).to_be_visible()

@@ -60,7 +60,7 @@ def test_htmx_shows_the_refusal_where_the_output_goes(client, course):
     html = response.content.decode()
     assert response.status_code == 200  # htmx swaps only 2xx answers in
     assert 'role="alert"' in html
-    assert "Your previous run is still going" in html
+    assert "Your previous run was still going, so this one did not start." in html
     assert "<html" not in html
     assert f'hx-get="/runs/{Run.objects.get().pk}/"' in html  # the run still going keeps showing its progress
     assert Run.objects.count() == 1
