@@ -6,9 +6,10 @@ the fields that write it.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
 
 
@@ -30,6 +31,17 @@ def session_key_for(request: HttpRequest) -> str:
     if not request.session.session_key:
         request.session.save()
     return request.session.session_key
+
+
+def lock_owner(*, user, session_key: str) -> None:
+    """Hold a lock for this owner until the current transaction ends, so their check-then-write steps run one at a time."""
+    if connection.vendor == "postgresql":
+        owner = f"user:{user.pk}" if _signed_in(user) else f"session:{session_key}"
+        key = int.from_bytes(hashlib.blake2b(owner.encode(), digest_size=8).digest(), "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    # SQLite: every transaction here starts IMMEDIATE (see settings), which already takes the
+    # database's single write lock, so writers run one at a time.
 
 
 class OwnedQuerySet(models.QuerySet):

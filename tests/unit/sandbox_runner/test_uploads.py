@@ -162,3 +162,36 @@ def test_the_delete_form_deletes_the_file_too(client, django_capture_on_commit_c
 
     assert response.status_code == 302
     assert not default_storage.exists(upload.file.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uploads_at_the_same_moment_cannot_pass_the_quota_together(learner, settings):
+    import threading
+
+    from django.db import connection
+
+    from sandbox_runner.uploads import UploadRefused, store_upload
+
+    settings.SANDBOX_UPLOAD_QUOTA_MB = 1
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def upload(name: str) -> None:
+        try:
+            barrier.wait()
+            store_upload(file=SimpleUploadedFile(name, b"x" * 700_000), user=learner)
+            outcomes.append("stored")
+        except UploadRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload, args=(f"part-{n}.csv",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "refused", "stored"]
+    assert Upload.objects.count() == 1
+    assert len(default_storage.listdir("uploads")[1]) == 1  # the refused ones left no file behind
