@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+
+from pathlib import Path
 
 from lessons.authoring.importer import import_catalog
 from lessons.models import Lesson, RelatedLesson
@@ -60,7 +64,7 @@ def test_authors_related_list_comes_first_and_computed_lessons_fill_the_rest(min
     import_catalog(mini_course)
 
     links = list(RelatedLesson.objects.filter(lesson__slug="second-steps").select_related("related"))
-    assert [(link.related.slug, link.is_authored) for link in links] == [("combining-tables", True), ("first-steps", False)]
+    assert [(link.related.slug, link.reason) for link in links] == [("combining-tables", "author"), ("first-steps", "content")]
 
 
 @pytest.mark.django_db
@@ -71,3 +75,75 @@ def test_changing_an_authors_related_list_is_picked_up_on_import(mini_course):
     import_catalog(mini_course)
 
     assert Lesson.objects.get(slug="second-steps").related_lessons()[0].slug == "first-steps"
+
+
+# Lessons that share no content word, so every similarity score is zero.
+UNRELATED = {
+    "tides": ("Tides", "Why oceans rise twice daily.", "moon gravity pulls seawater into bulges", "Lunar attraction"),
+    "grouping": ("Pandas grouping", "Split frames, apply sums.", "groupby splits rows per category value", "Aggregation"),
+    "bug-reports": ("Writing bug reports", "Steps, expected, actual.", "reproduce crashes reliably before filing tickets", "Reproduction"),
+    "knitting": ("Knitting", "Purl stitches and yarn.", "needles loop wool into warm scarves", "Gauge"),
+}
+
+
+def write_course(root: Path, tracks: dict[str, list[str]], *, related: dict[str, list[str]] | None = None) -> Path:
+    """Write a content tree of UNRELATED lessons: {track slug: [lesson slugs in order]}."""
+    for order, (track, slugs) in enumerate(tracks.items(), start=1):
+        (root / track).mkdir(parents=True)
+        (root / track / "track.yaml").write_text(f'title: "{track.title()}"\nsummary: "Odds and ends."\norder: {order}\n')
+        for number, slug in enumerate(slugs, start=1):
+            title, summary, body, term = UNRELATED[slug]
+            folder = root / track / f"{number:02d}-{slug}"
+            folder.mkdir()
+            links = f"related: [{', '.join((related or {}).get(slug, []))}]\n" if (related or {}).get(slug) else ""
+            folder.joinpath("lesson.md").write_text(
+                f'---\ntitle: "{title}"\nsummary: "{summary}"\nminutes: 5\nbig_idea: "{summary}"\n'
+                f'key_terms:\n  - term: "{term}"\n    definition: "{summary}"\n{links}---\n## {term}\n\n{body}.\n'
+            )
+            folder.joinpath("quiz.yaml").write_text('questions:\n  - id: q\n    type: true_false\n    prompt: "True?"\n    answer: true\n')
+    return root
+
+
+def cards(client, slug: str) -> list[tuple[str, str]]:
+    """Return the (reason, title) of each "Keep going" card on a lesson's page."""
+    html = client.get(f"/lessons/{slug}/").content.decode()
+    return re.findall(r'<p class="card__reason">([^<]+)</p>.*?<h3 class="card__title"><a href="[^"]+">([^<]+)</a>', html, re.DOTALL)
+
+
+@pytest.mark.django_db
+def test_a_course_of_unrelated_lessons_gets_three_cards_on_every_page(client, tmp_path):
+    import_catalog(write_course(tmp_path, {"odds": ["tides", "grouping", "bug-reports"], "crafts": ["knitting"]}))
+
+    assert not RelatedLesson.objects.filter(score__gt=0).exists()  # nothing shares content: reading order fills every card
+    assert cards(client, "tides") == [("Next in this track", "Pandas grouping"), ("Next in this track", "Writing bug reports"), ("Next track", "Knitting")]
+    assert cards(client, "grouping") == [("Next in this track", "Writing bug reports"), ("Next track", "Knitting"), ("From the start", "Tides")]
+    assert cards(client, "bug-reports") == [("Next track", "Knitting"), ("From the start", "Tides"), ("From the start", "Pandas grouping")]
+    assert cards(client, "knitting") == [("From the start", "Tides"), ("From the start", "Pandas grouping"), ("From the start", "Writing bug reports")]
+
+
+@pytest.mark.django_db
+def test_the_authors_list_still_comes_first_and_reading_order_never_repeats_it(client, tmp_path):
+    import_catalog(write_course(tmp_path, {"odds": ["tides", "grouping", "bug-reports", "knitting"]}, related={"tides": ["grouping", "knitting"]}))
+
+    assert cards(client, "tides") == [("Related", "Pandas grouping"), ("Related", "Knitting"), ("Next in this track", "Writing bug reports")]
+
+
+@pytest.mark.django_db
+def test_reading_order_never_points_a_lesson_at_itself_or_twice_at_another(tmp_path):
+    import_catalog(write_course(tmp_path, {"odds": ["tides", "grouping"], "crafts": ["knitting"]}, related={"grouping": ["tides"]}))
+
+    for lesson in Lesson.objects.all():
+        related = [other.slug for other in lesson.related_lessons()]
+        assert len(related) == 2
+        assert sorted(related) == sorted({"tides", "grouping", "knitting"} - {lesson.slug})
+
+
+@pytest.mark.django_db
+def test_a_one_lesson_catalog_shows_no_empty_keep_going_section(client, tmp_path):
+    import_catalog(write_course(tmp_path, {"odds": ["tides"]}))
+
+    html = client.get("/lessons/tides/").content.decode()
+
+    assert "Tides" in html
+    assert "Keep going" not in html
+    assert not RelatedLesson.objects.exists()
