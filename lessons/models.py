@@ -7,6 +7,7 @@ tree is archived, so learners' progress that points at it survives.
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
@@ -64,6 +65,9 @@ class Lesson(models.Model):
     intro_html = models.TextField(blank=True)
     body_markdown = models.TextField(help_text="The Markdown below the front matter, as the author wrote it.")
     search_text = models.TextField(blank=True, help_text="Plain text of the whole lesson, for search.")
+    # PostgreSQL's search index (GIN-indexed by a migration); always empty on SQLite,
+    # which keeps its index in an FTS5 table instead. See lessons/search.py.
+    search_vector = SearchVectorField(null=True, editable=False)
     authored_related = models.JSONField(default=list, blank=True, help_text="Slugs from the author's related: list.")
     catalog_position = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
     is_archived = models.BooleanField(default=False, help_text="Set by the importer when the lesson leaves the tree.")

@@ -6,10 +6,10 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from lessons.models import KeyTerm, Lesson, RelatedLesson
 from lessons.related import CARDS, LessonText, compute_related
+from lessons.search import LessonSearch, search_words
 
 CATALOG_VERSION_KEY = "lessons:catalog-version"
 
@@ -108,30 +108,12 @@ def _cache_is_shared() -> bool:
     return settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 
 
-def search_lessons(query: str, *, limit: int | None = 50) -> QuerySet[Lesson]:
-    """Return published lessons whose title, summary, key terms or body contain every word of the query.
+def search_lessons(query: str, *, track: str | None = None) -> LessonSearch:
+    """Return the published lessons (of one track, if given) that match every word of the query, best first.
 
-    Title matches come first, then summary matches, then the rest in catalog order.
+    Word forms match ("joins" finds "join"); title and key-term matches rank above
+    summary matches, which rank above matches in the text. Slice the result for a page
+    of lessons, each with an .excerpt (safe HTML, matched words in <mark>); count() for
+    the total. Any input is safe: it is cut into plain words before reaching the database.
     """
-    words = query.split()[:8]
-    if not words:
-        return Lesson.objects.none()
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__icontains=word)
-    phrase = " ".join(words)
-    results = (
-        Lesson.objects.published()
-        .filter(condition)
-        .select_related("track")
-        .annotate(
-            rank=Case(
-                When(title__icontains=phrase, then=Value(0)),
-                When(summary__icontains=phrase, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "catalog_position")
-    )
-    return results if limit is None else results[:limit]
+    return LessonSearch(search_words(query), track=track)

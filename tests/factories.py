@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lessons.markdown import render_markdown
 from lessons.models import KeyTerm, Lesson, RelatedLesson, Section, Track
+from lessons.search import rebuild_search_index
 from lessons.services import rebuild_related_lessons
 
 
@@ -48,6 +49,7 @@ def make_catalog(*, tracks: int = 3, lessons_per_track: int = 4, sections: int =
         for lesson in lessons
         for p in range(1, 4)
     )
+    rebuild_search_index()
     if with_related:
         rebuild_related_lessons()
     assert RelatedLesson.objects.exists() or not with_related or len(lessons) < 2

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 from lessons.authoring.importer import import_catalog
 from lessons.models import Lesson, RelatedLesson
@@ -115,10 +114,18 @@ def test_a_course_of_unrelated_lessons_gets_three_cards_on_every_page(client, tm
     import_catalog(write_course(tmp_path, {"odds": ["tides", "grouping", "bug-reports"], "crafts": ["knitting"]}))
 
     assert not RelatedLesson.objects.filter(score__gt=0).exists()  # nothing shares content: reading order fills every card
-    assert cards(client, "tides") == [("Next in this track", "Pandas grouping"), ("Next in this track", "Writing bug reports"), ("Next track", "Knitting")]
+    assert cards(client, "tides") == [
+        ("Next in this track", "Pandas grouping"),
+        ("Next in this track", "Writing bug reports"),
+        ("Next track", "Knitting"),
+    ]
     assert cards(client, "grouping") == [("Next in this track", "Writing bug reports"), ("Next track", "Knitting"), ("From the start", "Tides")]
     assert cards(client, "bug-reports") == [("Next track", "Knitting"), ("From the start", "Tides"), ("From the start", "Pandas grouping")]
-    assert cards(client, "knitting") == [("From the start", "Tides"), ("From the start", "Pandas grouping"), ("From the start", "Writing bug reports")]
+    assert cards(client, "knitting") == [
+        ("From the start", "Tides"),
+        ("From the start", "Pandas grouping"),
+        ("From the start", "Writing bug reports"),
+    ]
 
 
 @pytest.mark.django_db
