@@ -104,6 +104,16 @@ def bump_catalog_version() -> None:
         cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
 
 
+def count_published_lessons() -> int:
+    """Return how many lessons learners can see; cached until the next import changes the catalog."""
+    key = f"lessons:published-count:{catalog_version()}"
+    count = cache.get(key)
+    if count is None:
+        count = Lesson.objects.published().count()  # reads every wide row on SQLite: worth keeping
+        cache.set(key, count, settings.LESSON_CACHE_SECONDS)
+    return count
+
+
 def _cache_is_shared() -> bool:
     return settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 

@@ -11,10 +11,11 @@ from django.views.decorators.vary import vary_on_headers
 from lessons.models import Lesson, Track
 from lessons.page_cache import cache_for_anonymous
 from lessons.panels import panels_for
-from lessons.services import catalog_version, search_lessons
+from lessons.search import LessonSearch
+from lessons.services import catalog_version, count_published_lessons, search_lessons
 
 MAX_QUERY_LENGTH = 200
-RESULTS_SHOWN = 50
+RESULTS_PER_PAGE = 20
 # The lesson map shows each track's first lessons and opens the rest on demand, so the
 # page grows with the number of tracks, not lessons.
 MAP_PREVIEW_LESSONS = 5
@@ -40,18 +41,37 @@ def _map_tracks():
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    search = search_lessons(query) if query else None
     context = {
         "query": query,
-        "results": search[:RESULTS_SHOWN] if search else None,
-        "result_count": search.count() if search else 0,  # after the page: SQLite brings the total along with it
+        "results": None,
         "tracks": _map_tracks(),  # lazy: read only when the cached map is rebuilt
-        "lesson_count": Lesson.objects.published().count,
+        "lesson_count": count_published_lessons,
         "catalog_version": catalog_version(),
         "cache_seconds": settings.LESSON_CACHE_SECONDS,
     }
+    if query:
+        context |= _search_page(search_lessons(query), page=_page_number(request.GET.get("page")))
     template = "lessons/catalog.html#catalog-results" if request.htmx else "lessons/catalog.html"
     return render(request, template, context)
+
+
+def _page_number(given: str | None) -> int:
+    # A page number is only ever a link we wrote; anything else shows the first page.
+    return int(given) if given and given.isdigit() and 0 < int(given) < 100_000 else 1
+
+
+def _search_page(search: LessonSearch, *, page: int) -> dict:
+    start = (page - 1) * RESULTS_PER_PAGE
+    results = search[start : start + RESULTS_PER_PAGE]
+    count = search.count()  # after the page: on SQLite the total came along with it
+    return {
+        "results": results,
+        "result_count": count,
+        "first_shown": start + 1,
+        "last_shown": start + len(results),
+        "previous_page": page - 1 if page > 1 and results else None,
+        "next_page": page + 1 if start + len(results) < count else None,
+    }
 
 
 @cache_for_anonymous
@@ -75,7 +95,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "lesson": lesson,
         "catalog_version": catalog_version(),
         "cache_seconds": settings.LESSON_CACHE_SECONDS,
-        "lesson_total": Lesson.objects.published().count,  # called only when the cached fragment is rebuilt
+        "lesson_total": count_published_lessons,  # called only when the cached fragment is rebuilt
         "panels": panels_for(request, lesson),
     }
     return render(request, "lessons/lesson.html", context)

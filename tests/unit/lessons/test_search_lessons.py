@@ -208,3 +208,43 @@ def test_api_search_is_ranked_and_paginated(client, track):
     assert body["count"] == 3
     assert [lesson["slug"] for lesson in body["results"]] == ["lesson-2", "lesson-3"]
     assert client.get(body["next"]).json()["results"][0]["slug"] == "lesson-1"
+
+
+def test_the_catalog_pages_through_many_matches(client, track):
+    for number in range(1, 26):
+        add_lesson(track, number, title=f"Forecasting part {number}")
+    rebuild_search_index()
+
+    first = client.get("/", {"q": "forecast"}).content.decode()
+    second = client.get("/", {"q": "forecast", "page": "2"}, headers={"HX-Request": "true"}).content.decode()
+
+    assert "25 lessons match “forecast”: 1 to 20, best first" in first
+    assert first.count('class="lesson-row"') == 20
+    assert 'rel="next" href="?q=forecast&amp;page=2"' in first
+    assert 'rel="prev"' not in first
+    assert second.strip().startswith('<div id="catalog-results"')
+    assert "21 to 25" in second
+    assert second.count('class="lesson-row"') == 5
+    assert 'rel="prev" href="?q=forecast&amp;page=1"' in second
+    assert 'rel="next"' not in second
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "2.5", "9" * 30])
+def test_a_page_number_we_never_wrote_shows_the_first_page(client, track, page):
+    add_lesson(track, 1, title="Forecasting")
+    rebuild_search_index()
+
+    html = client.get("/", {"q": "forecast", "page": page}).content.decode()
+
+    assert "1 lesson match “forecast”" in html
+    assert "Forecasting" in html
+
+
+def test_a_page_past_the_last_says_there_are_no_more_matches(client, track):
+    add_lesson(track, 1, title="Forecasting")
+    rebuild_search_index()
+
+    html = client.get("/", {"q": "forecast", "page": "7"}).content.decode()
+
+    assert "There are no more matches." in html
+    assert 'href="?q=forecast"' in html
