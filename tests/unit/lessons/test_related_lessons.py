@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -9,6 +8,7 @@ from lessons.authoring.importer import import_catalog
 from lessons.models import Lesson, RelatedLesson
 from lessons.related import LessonText, compute_related
 from tests.conftest import DEMO_CONTENT, edit
+from tests.factories import write_course
 
 
 def text(id: int, title: str, body: str, *, track: int = 1, position: int | None = None) -> LessonText:
@@ -74,33 +74,6 @@ def test_changing_an_authors_related_list_is_picked_up_on_import(mini_course):
     import_catalog(mini_course)
 
     assert Lesson.objects.get(slug="second-steps").related_lessons()[0].slug == "first-steps"
-
-
-# Lessons that share no content word, so every similarity score is zero.
-UNRELATED = {
-    "tides": ("Tides", "Why oceans rise twice daily.", "moon gravity pulls seawater into bulges", "Lunar attraction"),
-    "grouping": ("Pandas grouping", "Split frames, apply sums.", "groupby splits rows per category value", "Aggregation"),
-    "bug-reports": ("Writing bug reports", "Steps, expected, actual.", "reproduce crashes reliably before filing tickets", "Reproduction"),
-    "knitting": ("Knitting", "Purl stitches and yarn.", "needles loop wool into warm scarves", "Gauge"),
-}
-
-
-def write_course(root: Path, tracks: dict[str, list[str]], *, related: dict[str, list[str]] | None = None) -> Path:
-    """Write a content tree of UNRELATED lessons: {track slug: [lesson slugs in order]}."""
-    for order, (track, slugs) in enumerate(tracks.items(), start=1):
-        (root / track).mkdir(parents=True)
-        (root / track / "track.yaml").write_text(f'title: "{track.title()}"\nsummary: "Odds and ends."\norder: {order}\n')
-        for number, slug in enumerate(slugs, start=1):
-            title, summary, body, term = UNRELATED[slug]
-            folder = root / track / f"{number:02d}-{slug}"
-            folder.mkdir()
-            links = f"related: [{', '.join((related or {}).get(slug, []))}]\n" if (related or {}).get(slug) else ""
-            folder.joinpath("lesson.md").write_text(
-                f'---\ntitle: "{title}"\nsummary: "{summary}"\nminutes: 5\nbig_idea: "{summary}"\n'
-                f'key_terms:\n  - term: "{term}"\n    definition: "{summary}"\n{links}---\n## {term}\n\n{body}.\n'
-            )
-            folder.joinpath("quiz.yaml").write_text('questions:\n  - id: q\n    type: true_false\n    prompt: "True?"\n    answer: true\n')
-    return root
 
 
 def cards(client, slug: str) -> list[tuple[str, str]]:
