@@ -92,7 +92,11 @@ class LessonSearch:
         start, stop = window.start or 0, window.stop
         if not self.words or stop <= start:
             return []
-        lessons = _postgres_page(self, start, stop) if connection.vendor == "postgresql" else _sqlite_page(self, start, stop)
+        if connection.vendor == "postgresql":
+            lessons = _postgres_page(self, start, stop)
+        else:
+            lessons, total = _sqlite_page(self, start, stop)
+            self._count = total if total is not None else self._count
         for lesson in lessons:
             lesson.excerpt = highlight(lesson.excerpt)
         return lessons
@@ -188,7 +192,8 @@ def _sqlite_count(search: LessonSearch) -> int:
         return cursor.fetchone()[0]
 
 
-def _sqlite_page(search: LessonSearch, start: int, stop: int) -> list[Lesson]:
+def _sqlite_page(search: LessonSearch, start: int, stop: int) -> tuple[list[Lesson], int | None]:
+    """Return a page of lessons and, when the page is not empty, the total number of matches."""
     where, params = _sqlite_where(search)
     # ORDER BY rank is sorted inside FTS5, so snippet() runs only for the rows returned;
     # the total comes along once (an uncorrelated subquery), sparing a count query.
@@ -199,8 +204,6 @@ def _sqlite_page(search: LessonSearch, start: int, stop: int) -> list[Lesson]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *params, stop - start, start])
         rows = cursor.fetchall()
-    if rows:
-        search._count = rows[0][3]
     lessons = (
         Lesson.objects.published()
         .select_related("track")
@@ -213,22 +216,22 @@ def _sqlite_page(search: LessonSearch, start: int, stop: int) -> list[Lesson]:
         if lesson is not None:  # the index holds published lessons only; this guards a stale row
             lesson.rank, lesson.excerpt = rank, excerpt
             found.append(lesson)
-    return found
+    return found, rows[0][3] if rows else None
 
 
 def _rebuild_sqlite(lesson_ids: list[int] | None) -> None:
     # The index holds published lessons only, so archiving a lesson or a track drops it.
-    chosen = "" if lesson_ids is None else f" AND lesson.id IN ({', '.join(str(int(lesson_id)) for lesson_id in lesson_ids)})"
+    chosen, params = "", []
+    if lesson_ids is not None:
+        chosen, params = f" AND lesson.id IN ({', '.join(['%s'] * len(lesson_ids))})", list(lesson_ids)
     with connection.cursor() as cursor:
-        if lesson_ids is None:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
-        else:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(str(int(lesson_id)) for lesson_id in lesson_ids)})")  # noqa: S608
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE true{chosen.replace('lesson.id', 'rowid')}", params)  # noqa: S608 - placeholders only
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, terms, summary, body, track) "  # noqa: S608 - integers and constants only
+            f"INSERT INTO {FTS_TABLE} (rowid, title, terms, summary, body, track) "  # noqa: S608 - placeholders only
             "SELECT lesson.id, lesson.title, "
             "coalesce((SELECT group_concat(term.term, ' ') FROM lessons_keyterm term WHERE term.lesson_id = lesson.id), ''), "
             "lesson.summary, lesson.search_text, track.slug "
             "FROM lessons_lesson lesson JOIN lessons_track track ON track.id = lesson.track_id "
-            f"WHERE NOT lesson.is_archived AND NOT track.is_archived{chosen}"
+            f"WHERE NOT lesson.is_archived AND NOT track.is_archived{chosen}",
+            params,
         )
