@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
@@ -113,9 +115,7 @@ def rebuild_search_index(*, lesson_ids: list[int] | None = None) -> None:
 # PostgreSQL ---------------------------------------------------------------------------
 
 
-def _postgres_query(search: LessonSearch):
-    from django.contrib.postgres.search import SearchQuery
-
+def _postgres_query(search: LessonSearch) -> SearchQuery:
     return SearchQuery(" ".join(search.words), config="english", search_type="plain")
 
 
@@ -129,8 +129,6 @@ def _postgres_count(search: LessonSearch) -> int:
 
 
 def _postgres_page(search: LessonSearch, start: int, stop: int) -> list[Lesson]:
-    from django.contrib.postgres.search import SearchHeadline, SearchRank
-
     query = _postgres_query(search)
     # PostgreSQL cuts headlines only for the rows that survive the sort and the limit
     # (ts_headline is costly, so the planner postpones it past them).
@@ -156,9 +154,6 @@ def _postgres_page(search: LessonSearch, start: int, stop: int) -> list[Lesson]:
 
 
 def _rebuild_postgres(lesson_ids: list[int] | None) -> None:
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchVector
-
     terms = KeyTerm.objects.filter(lesson=OuterRef("pk")).order_by().values("lesson").annotate(text=StringAgg("term", delimiter=" ")).values("text")
     vector = (
         SearchVector("title", Coalesce(Subquery(terms), Value(""), output_field=TextField()), weight="A", config="english")
