@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from lessons.models import KeyTerm, Lesson, Section, Track
+from lessons.search import rebuild_search_index
 
 # Content is edited as files in git and imported; the admin is for looking, previewing
 # and the occasional emergency fix, so rows written by the importer are read-only here.
@@ -51,6 +52,10 @@ class LessonAdmin(admin.ModelAdmin):
         "preview",
     ]
     inlines = [SectionInline, KeyTermInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        rebuild_search_index(lesson_ids=[form.instance.pk])  # an emergency fix is found by search at once
 
     @admin.display(description="Preview")
     def preview(self, lesson: Lesson) -> str:

@@ -90,7 +90,10 @@ class LessonListApi(APIView):
             r"^[-a-zA-Z0-9_]*$", required=False, allow_blank=True, help_text="Only lessons of this track (its slug); an unknown track answers 400."
         )
         search = serializers.CharField(
-            required=False, allow_blank=True, max_length=200, help_text="Words that must all appear in the title, summary, key terms or text."
+            required=False,
+            allow_blank=True,
+            max_length=200,
+            help_text="Words that must all appear in the title, summary, key terms or text, in any form (joins finds join); best matches first.",
         )
 
     @extend_schema(
@@ -103,11 +106,13 @@ class LessonListApi(APIView):
         filters.is_valid(raise_exception=True)
         track = filters.validated_data.get("track")
         search = filters.validated_data.get("search", "").strip()
-        lessons = search_lessons(search, limit=None) if search else Lesson.objects.published().in_catalog_order().select_related("track")
-        if track:
-            if not Track.objects.published().filter(slug=track).exists():
-                raise ValidationError({"track": [f"There is no track {track!r}; /api/tracks/ lists them."]})
-            lessons = lessons.filter(track__slug=track)
+        if track and not Track.objects.published().filter(slug=track).exists():
+            raise ValidationError({"track": [f"There is no track {track!r}; /api/tracks/ lists them."]})
+        if search:
+            lessons = search_lessons(search, track=track)
+        else:
+            lessons = Lesson.objects.published().in_catalog_order().select_related("track")
+            lessons = lessons.filter(track__slug=track) if track else lessons
         paginator = CatalogPagination()
         page = paginator.paginate_queryset(lessons, request, view=self)
         return paginator.get_paginated_response(LessonSummarySerializer(page, many=True).data)

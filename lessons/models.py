@@ -7,6 +7,7 @@ tree is archived, so learners' progress that points at it survives.
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
@@ -64,6 +65,9 @@ class Lesson(models.Model):
     intro_html = models.TextField(blank=True)
     body_markdown = models.TextField(help_text="The Markdown below the front matter, as the author wrote it.")
     search_text = models.TextField(blank=True, help_text="Plain text of the whole lesson, for search.")
+    # PostgreSQL's search index (GIN-indexed by a migration); always empty on SQLite,
+    # which keeps its index in an FTS5 table instead. See lessons/search.py.
+    search_vector = SearchVectorField(null=True, editable=False)
     authored_related = models.JSONField(default=list, blank=True, help_text="Slugs from the author's related: list.")
     catalog_position = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
     is_archived = models.BooleanField(default=False, help_text="Set by the importer when the lesson leaves the tree.")
@@ -97,10 +101,13 @@ class Lesson(models.Model):
         by_position = {lesson.catalog_position: lesson for lesson in around}
         return {"previous": by_position.get(self.catalog_position - 1), "next": by_position.get(self.catalog_position + 1)}
 
+    def keep_going(self) -> list[RelatedLesson]:
+        """Return the "Keep going" cards in order, each with its lesson and the reason it is there."""
+        return list(self.related_links.filter(related__is_archived=False).select_related("related__track"))
+
     def related_lessons(self) -> list[Lesson]:
         """Return the "Keep going" lessons, in order."""
-        links = self.related_links.filter(related__is_archived=False).select_related("related__track")
-        return [link.related for link in links]
+        return [link.related for link in self.keep_going()]
 
 
 class Section(models.Model):
@@ -144,12 +151,20 @@ class KeyTerm(models.Model):
 
 
 class RelatedLesson(models.Model):
-    """One "Keep going" card: computed at import from the content, or named by the author."""
+    """One "Keep going" card: named by the author, related by content, or next in reading order."""
+
+    class Reason(models.TextChoices):
+        # The label is what the card says to learners: why this lesson is offered.
+        AUTHOR = "author", "Related"  # named in the lesson's related: list
+        CONTENT = "content", "Related"  # shares distinctive words with the lesson
+        NEXT_IN_TRACK = "next-in-track", "Next in this track"
+        NEXT_TRACK = "next-track", "Next track"  # the first lessons of a following track
+        FROM_THE_START = "from-the-start", "From the start"  # past the end of the catalog, reading order wraps around
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="related_links")
     related = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField()
-    is_authored = models.BooleanField(default=False)
+    reason = models.CharField(max_length=20, choices=Reason, default=Reason.CONTENT)
     score = models.FloatField(default=0.0, help_text="Similarity of the two lessons (authored links keep theirs for reference).")
 
     class Meta:
@@ -161,3 +176,7 @@ class RelatedLesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson} → {self.related}"
+
+    @property
+    def is_authored(self) -> bool:
+        return self.reason == self.Reason.AUTHOR

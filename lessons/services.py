@@ -6,10 +6,10 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from lessons.models import KeyTerm, Lesson, RelatedLesson
 from lessons.related import CARDS, LessonText, compute_related
+from lessons.search import LessonSearch, search_words
 
 CATALOG_VERSION_KEY = "lessons:catalog-version"
 
@@ -17,11 +17,15 @@ CATALOG_VERSION_KEY = "lessons:catalog-version"
 def rebuild_related_lessons() -> int:
     """Recompute every published lesson's "Keep going" cards; return how many were stored.
 
-    The author's related: list comes first and is never displaced; computed neighbours
-    fill the remaining places.
+    The author's related: list comes first and is never displaced; lessons related by
+    content come next; reading order fills what is left (the rest of the track, then the
+    first lessons of the following tracks, wrapping around), so a lesson has somewhere to
+    go next whenever the catalog holds another lesson.
     """
     lessons = list(
-        Lesson.objects.published().values("id", "slug", "track_id", "catalog_position", "title", "summary", "search_text", "authored_related")
+        Lesson.objects.published()
+        .order_by("catalog_position")
+        .values("id", "slug", "track_id", "catalog_position", "title", "summary", "search_text", "authored_related")
     )
     terms: dict[int, list[str]] = defaultdict(list)
     for lesson_id, term in KeyTerm.objects.filter(lesson__in=[row["id"] for row in lessons]).values_list("lesson_id", "term"):
@@ -36,22 +40,35 @@ def rebuild_related_lessons() -> int:
     id_by_slug = {row["slug"]: row["id"] for row in lessons}
 
     links = []
-    for row in lessons:
+    for place, row in enumerate(lessons):
         scores = dict(computed[row["id"]])
-        authored = [id_by_slug[slug] for slug in row["authored_related"] if slug in id_by_slug]
-        chosen = [(related_id, scores.get(related_id, 0.0), True) for related_id in authored]
-        for related_id, score in computed[row["id"]]:
+        # Insertion-ordered: the first reason a lesson earns its card is the one it shows.
+        chosen: dict[int, str] = {}
+        for slug in row["authored_related"]:
+            if id_by_slug.get(slug, row["id"]) != row["id"]:
+                chosen.setdefault(id_by_slug[slug], RelatedLesson.Reason.AUTHOR)
+        for related_id, _score in computed[row["id"]]:
             if len(chosen) >= CARDS:
                 break
-            if related_id not in authored:
-                chosen.append((related_id, score, False))
+            chosen.setdefault(related_id, RelatedLesson.Reason.CONTENT)
+        for step in range(1, len(lessons)):
+            if len(chosen) >= CARDS:
+                break
+            other = lessons[(place + step) % len(lessons)]
+            chosen.setdefault(other["id"], _reading_order_reason(row, other, wrapped=place + step >= len(lessons)))
         links += [
-            RelatedLesson(lesson_id=row["id"], related_id=related_id, position=position, score=score, is_authored=is_authored)
-            for position, (related_id, score, is_authored) in enumerate(chosen, start=1)
+            RelatedLesson(lesson_id=row["id"], related_id=related_id, position=position, score=scores.get(related_id, 0.0), reason=reason)
+            for position, (related_id, reason) in enumerate(chosen.items(), start=1)
         ]
     RelatedLesson.objects.all().delete()
     RelatedLesson.objects.bulk_create(links, batch_size=1000)
     return len(links)
+
+
+def _reading_order_reason(row: dict, other: dict, *, wrapped: bool) -> str:
+    if wrapped:
+        return RelatedLesson.Reason.FROM_THE_START
+    return RelatedLesson.Reason.NEXT_IN_TRACK if other["track_id"] == row["track_id"] else RelatedLesson.Reason.NEXT_TRACK
 
 
 def catalog_version() -> int:
@@ -87,34 +104,26 @@ def bump_catalog_version() -> None:
         cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
 
 
+def count_published_lessons() -> int:
+    """Return how many lessons learners can see; cached until the next import changes the catalog."""
+    key = f"lessons:published-count:{catalog_version()}"
+    count = cache.get(key)
+    if count is None:
+        count = Lesson.objects.published().count()  # reads every wide row on SQLite: worth keeping
+        cache.set(key, count, settings.LESSON_CACHE_SECONDS)
+    return count
+
+
 def _cache_is_shared() -> bool:
     return settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 
 
-def search_lessons(query: str, *, limit: int | None = 50) -> QuerySet[Lesson]:
-    """Return published lessons whose title, summary, key terms or body contain every word of the query.
+def search_lessons(query: str, *, track: str | None = None) -> LessonSearch:
+    """Return the published lessons (of one track, if given) that match every word of the query, best first.
 
-    Title matches come first, then summary matches, then the rest in catalog order.
+    Word forms match ("joins" finds "join"); title and key-term matches rank above
+    summary matches, which rank above matches in the text. Slice the result for a page
+    of lessons, each with an .excerpt (safe HTML, matched words in <mark>); count() for
+    the total. Any input is safe: it is cut into plain words before reaching the database.
     """
-    words = query.split()[:8]
-    if not words:
-        return Lesson.objects.none()
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__icontains=word)
-    phrase = " ".join(words)
-    results = (
-        Lesson.objects.published()
-        .filter(condition)
-        .select_related("track")
-        .annotate(
-            rank=Case(
-                When(title__icontains=phrase, then=Value(0)),
-                When(summary__icontains=phrase, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "catalog_position")
-    )
-    return results if limit is None else results[:limit]
+    return LessonSearch(search_words(query), track=track)

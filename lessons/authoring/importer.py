@@ -12,6 +12,7 @@ from lessons.authoring.parsing import ParsedCatalog, ParsedLesson, ParsedTrack, 
 from lessons.authoring.parts import registered_parts
 from lessons.markdown import html_to_text, render_inline, render_markdown, unique_anchor
 from lessons.models import KeyTerm, Lesson, Section, Track
+from lessons.search import rebuild_search_index
 from lessons.services import bump_catalog_version, rebuild_related_lessons
 from lessons.signals import catalog_imported
 
@@ -60,6 +61,7 @@ def import_catalog(root: Path) -> ImportReport:
         _number_catalog()
         if report.has_changes:
             rebuild_related_lessons()
+            rebuild_search_index()
             transaction.on_commit(lambda: _announce(report))
     return report
 

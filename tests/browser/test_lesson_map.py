@@ -3,11 +3,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from lessons.authoring.importer import import_catalog
 from tests.browser.conftest import screenshot
 from tests.conftest import DEMO_CONTENT
+from tests.factories import make_catalog, write_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,3 +80,50 @@ def test_keyboard_user_can_skip_to_content_and_sees_focus(page, demo_site):
     expect(skip).to_be_focused()
     outline = skip.evaluate("element => getComputedStyle(element).outlineStyle")
     assert outline != "none"
+
+
+def test_the_lesson_map_at_2500_lessons_opens_a_track_on_demand(page, live_server):
+    make_catalog(tracks=25, lessons_per_track=100, sections=1, with_related=False)
+
+    page.goto(live_server.url + "/")
+    expect(page.locator(".hero__lead")).to_contain_text("2500 lessons in order")
+    expect(page.locator(".track")).to_have_count(25)
+    expect(page.locator("#track-lessons-track-3 .lesson-row")).to_have_count(5)
+    screenshot(page, "catalog-2500-desktop")
+
+    page.get_by_role("link", name="Show all 100 lessons of Track 3").click()
+
+    expect(page.locator("#track-lessons-track-3 .lesson-row")).to_have_count(100)  # htmx swapped the whole track in
+    expect(page.get_by_role("link", name="Lesson 6 of track 3", exact=True)).to_be_focused()
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.locator("#track-lessons-track-4 .lesson-row")).to_have_count(5)
+    problems = Axe().run(page).response["violations"]
+    assert not problems, [(problem["id"], [node["target"] for node in problem["nodes"]][:3]) for problem in problems]
+
+
+def test_show_all_without_javascript_opens_the_track_page(browser, live_server):
+    make_catalog(tracks=2, lessons_per_track=8, with_related=False)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+
+    page.get_by_role("link", name="Show all 8 lessons of Track 1").click()
+
+    expect(page).to_have_url(live_server.url + "/tracks/track-1/")
+    expect(page.locator(".lesson-row")).to_have_count(8)
+    context.close()
+
+
+def test_every_lesson_of_a_small_unrelated_course_keeps_going(page, live_server, tmp_path):
+    import_catalog(write_course(tmp_path, {"odds": ["tides", "grouping", "bug-reports"], "crafts": ["knitting"]}))
+
+    for slug in ["tides", "grouping", "bug-reports", "knitting"]:
+        page.goto(f"{live_server.url}/lessons/{slug}/")
+        expect(page.locator(".keep-going .card")).to_have_count(3)
+    expect(page.locator(".keep-going .card__reason")).to_have_text(["From the start"] * 3)
+    page.goto(live_server.url + "/lessons/tides/")
+    expect(page.locator(".keep-going .card__reason")).to_have_text(["Next in this track", "Next in this track", "Next track"])
+    screenshot(page, "lesson-unrelated-course-desktop")
+
+    page.locator(".keep-going").get_by_role("link", name="Knitting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Knitting")

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertInHTML
 
 from lessons.authoring.importer import import_catalog
 from lessons.models import Lesson
@@ -182,3 +185,70 @@ def test_the_catalog_version_is_shared_through_a_file_when_each_process_caches_a
 
     assert catalog_version() == before + 1
     assert settings.CATALOG_VERSION_FILE.read_text() == str(before + 1)  # what every other web process reads
+
+
+def lesson_links(html: str) -> set[str]:
+    return set(re.findall(r'class="lesson-row__title" href="(/lessons/[^"]+/)"', html))
+
+
+def test_the_lesson_map_shows_each_tracks_size_and_first_lessons(client):
+    make_catalog(tracks=2, lessons_per_track=8, with_related=False)
+
+    html = client.get("/").content.decode()
+
+    assert "16 lessons in order" in html
+    assert html.count('<span class="track__size">8 lessons</span>') == 2
+    assert lesson_links(html) == {f"/lessons/lesson-{t}-{n}/" for t in range(2) for n in range(5)}
+    assertInHTML(
+        '<a href="/tracks/track-0/" hx-get="/tracks/track-0/" hx-target="#track-lessons-track-0" hx-swap="outerHTML">'
+        'Show all 8 lessons<span class="visually-hidden"> of Track 0</span></a>',
+        html,
+    )
+
+
+def test_a_track_with_few_lessons_shows_them_all_without_a_show_all_link(client, imported):
+    html = client.get("/").content.decode()
+
+    assert lesson_links(html) == {"/lessons/first-steps/", "/lessons/second-steps/", "/lessons/combining-tables/"}
+    assert "Show all" not in html
+
+
+def test_show_all_swaps_in_the_whole_track_in_the_maps_form_from_the_cache(client, django_assert_num_queries):
+    make_catalog(tracks=2, lessons_per_track=8, with_related=False)
+
+    response = client.get("/tracks/track-1/", headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert html.strip().startswith('<div class="track__lessons" id="track-lessons-track-1">')
+    assert "<html" not in html
+    assert "Show all" not in html
+    assert lesson_links(html) == {f"/lessons/lesson-1-{n}/" for n in range(8)}
+    assert '<a class="lesson-row__title" href="/lessons/lesson-1-5/" autofocus>' in html  # the first lesson the map did not show
+    assert '<span class="lesson-row__number" aria-hidden="true">16</span>' in html  # numbered in the whole catalog, as on the map
+    assert response["Vary"].count("HX-Request") == 1
+    with django_assert_num_queries(0):
+        assert client.get("/tracks/track-1/", headers={"HX-Request": "true"}).content == response.content
+    assert "<html" in client.get("/tracks/track-1/").content.decode()  # without htmx: the track page
+
+
+def test_every_lesson_is_reachable_from_the_lesson_map(client):
+    lessons = make_catalog(tracks=3, lessons_per_track=12, with_related=False)
+
+    reachable = lesson_links(client.get("/").content.decode())
+    for track in ("track-0", "track-1", "track-2"):
+        reachable |= lesson_links(client.get(f"/tracks/{track}/", headers={"HX-Request": "true"}).content.decode())
+        assert lesson_links(client.get(f"/tracks/{track}/").content.decode()) >= {
+            lesson.get_absolute_url() for lesson in lessons if lesson.track.slug == track
+        }
+
+    assert reachable == {lesson.get_absolute_url() for lesson in lessons}
+
+
+@pytest.mark.slow
+def test_the_lesson_map_stays_light_at_2500_lessons(client):
+    make_catalog(tracks=25, lessons_per_track=100, sections=1, with_related=False)
+
+    html = client.get("/").content.decode()
+
+    assert "2500 lessons in order" in html
+    assert len(html.encode()) < 150_000
