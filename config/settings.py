@@ -196,6 +196,10 @@ SANDBOX_MAX_LIMITS = {
     "output_kb": env_int("SANDBOX_MAX_OUTPUT_KB", default=4096, minimum=1),
     "disk_mb": env_int("SANDBOX_MAX_DISK_MB", default=500, minimum=1),
 }
+# What one run may hand back: written files and figures in all, and any single file.
+# Beyond them a file or figure is listed by name and size as not kept.
+SANDBOX_KEEP_RUN_MB = env_int("SANDBOX_KEEP_RUN_MB", default=20, minimum=1)
+SANDBOX_KEEP_FILE_MB = env_int("SANDBOX_KEEP_FILE_MB", default=10, minimum=1)
 # Started sandboxes each worker process keeps waiting: with pandas & co. imported, and without.
 SANDBOX_WARM_POOL_SIZE = env_int("SANDBOX_WARM_POOL_SIZE", default=1, minimum=0)
 SANDBOX_LIGHT_POOL_SIZE = env_int("SANDBOX_LIGHT_POOL_SIZE", default=2, minimum=0)
