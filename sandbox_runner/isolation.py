@@ -266,7 +266,8 @@ class Cgroup:
 def _runtime(python: str) -> tuple[str, tuple[str, ...]]:
     """Return the sandbox Python's environment folder and the base installations it needs besides /usr."""
     if not Path(python).exists():
-        raise SandboxUnavailable(f"{START_FAILED} (the sandbox Python runtime {python} is missing; bin/serve or bin/test creates it).")
+        log.error("the sandbox Python runtime %s is missing; bin/serve or bin/test creates it", python)
+        raise SandboxUnavailable(f"{START_FAILED} (the sandbox's Python runtime is missing on the worker).")
     output = subprocess.run(
         [python, "-I", "-c", "import sys; print(sys.prefix); print(sys.base_prefix)"], capture_output=True, text=True, check=True, env={}, timeout=30
     )
@@ -635,8 +636,9 @@ def _launcher(guest_root: str) -> str:
 
 
 def _describe(error: BaseException) -> str:
+    # Short and without the worker's paths: the learner reads it; the log has the details.
     if isinstance(error, OSError) and error.errno is not None:
-        return f"{os.strerror(error.errno).lower()}" + (f": {error.filename}" if error.filename else "")
+        return os.strerror(error.errno).lower()
     if isinstance(error, subprocess.CalledProcessError):
         return f"the sandbox Python runtime failed (exit status {error.returncode})"
     return f"{type(error).__name__}: {error}"

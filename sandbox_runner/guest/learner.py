@@ -10,7 +10,7 @@ import os
 import resource
 import sys
 
-from .common import CELL, suppress
+from .common import CELL, WORK, suppress
 from .protocol import to_json
 
 MAX_REPR = 10_000
@@ -92,6 +92,7 @@ def run_learner_code(code: str, limits: dict, result_fd: int) -> None:
     main.__builtins__ = __builtins__
     sys.modules["__main__"] = main
     sys.argv = [""]
+    sys.path.insert(0, WORK)  # as the script's own folder is: modules the code wrote beside it import
     namespace = main.__dict__
     try:
         _prefer_this_process_when_memory_runs_out()
