@@ -586,6 +586,9 @@ class Guest:
         elif "processes" in reached and result.get("status") in ("error", "killed", "limit"):
             result["status"] = "limit"
             result["error"] = f"The code started more than {self.limits.processes} processes and threads (the process limit)."
+        elif result.get("status") == "killed" and (self.cgroup is None or self.cgroup.memory is None):
+            # Said plainly: without cgroups only each process's address space is limited.
+            result["error"] = f"{result['error']} On this server memory is limited per process, not for the run as a whole."
         return result
 
     def _failure(self, status: str, message: str) -> dict:
