@@ -44,8 +44,12 @@ def keep_figures(figures: list[dict], allowance: Allowance) -> tuple[list[dict],
     """Split figures into those kept (PNG within the allowance) and entries for those not kept."""
     kept, not_kept = [], []
     for number, figure in enumerate(figures, start=1):
-        size = int(figure.pop("png_size", 0) or len(figure.get("png") or "") * 3 // 4)
-        reason = allowance.refusal(size) if figure.get("png") else TOO_LARGE
+        # The figures come from the learner's report: plain JSON, but any JSON.
+        png, size = figure.get("png"), figure.pop("png_size", None)
+        png = png if isinstance(png, str) else ""
+        size = size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else len(png) * 3 // 4
+        reason = allowance.refusal(size) if png else TOO_LARGE
+        figure["png"] = png
         if reason is None:
             kept.append(figure)
         else:

@@ -125,14 +125,18 @@ def run_learner_code(code: str, limits: dict, result_fd: int) -> None:
         if "matplotlib.pyplot" in sys.modules:
             from .figures import describe_figures
 
-            report["figures"] = describe_figures()
+            with suppress(Exception):  # a figure the code broke is one the run cannot show
+                report["figures"] = describe_figures()
         snapshot = {}
         for name, value in list(namespace.items()):
             if name.startswith("_") or type(value).__name__ in ("module", "function", "type", "builtin_function_or_method"):
                 continue
             from .transport import encode
 
-            snapshot[name] = encode(value)
+            try:
+                snapshot[name] = encode(value)
+            except Exception:  # a value whose own methods fail to read: the checks see a marker
+                snapshot[name] = {"__opaque__": type(value).__name__}
         report["variables"] = snapshot
         _run_exit_handlers()
         body = b"" if not any(report.values()) else to_json(report).encode("utf-8", "replace")  # nothing to say: say nothing

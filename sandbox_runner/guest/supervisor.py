@@ -92,19 +92,32 @@ def supervise(request: dict, channel_in, channel_out) -> dict:
         report = report or {}  # a code that broke its own report gets checked against nothing
         send(channel_out, {"type": "need-checks"})
         checks = receive(channel_in)
-        learner = Learner(
-            variables={name: decode(value) for name, value in (report.get("variables") or {}).items()},
-            stdout=result["stdout"],
-            figures=[rebuild_figure(figure) for figure in result["figures"]],
-        )
-        result["checks"] = run_checks(checks["source"], learner)
+        try:
+            learner = Learner(
+                variables={name: decode(value) for name, value in (report.get("variables") or {}).items()},
+                stdout=result["stdout"],
+                figures=[rebuild_figure(figure) for figure in result["figures"]],
+            )
+        except Exception as error:  # the report is the learner's: it may be malformed on purpose
+            result["checks"] = [
+                {"name": "checks", "title": "The checks could not run", "passed": False, "message": _unreadable(error), "broken": True}
+            ]
+        else:
+            result["checks"] = run_checks(checks["source"], learner)
     for figure in result["figures"]:
         figure.pop("axes", None)  # the primitives served the checks; the page shows the PNG
     keep = request.get("keep") or DEFAULT_KEEP
     allowance = Allowance(run_bytes=keep["run_bytes"], file_bytes=keep["file_bytes"])
     result["figures"], result["not_kept_figures"] = keep_figures(result["figures"], allowance)
-    result["files"] = written_files(allowance)
+    try:
+        result["files"] = written_files(allowance)
+    except Exception as error:  # whatever the work folder holds, the output and status still go back
+        result["files"] = [{"name": "(written files)", "size": 0, "not_kept": f"could not be collected: {type(error).__name__}"}]
     return result
+
+
+def _unreadable(error: Exception) -> str:
+    return f"What the code left could not be read back ({type(error).__name__})."
 
 
 def _collect(fds: dict[int, str], child_pid: int, deadline: float, output_limit: int) -> tuple[dict[str, bytes], str | None]:
