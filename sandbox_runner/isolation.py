@@ -55,6 +55,7 @@ START_SECONDS = 20  # a cold start that imports pandas and matplotlib on a busy 
 CHECK_SECONDS = 20  # the exercise's checks, after the learner's code
 SCRATCH_MB = 64  # /tmp and /dev/shm each, never more than the run's disk allowance
 START_OVERHEAD_BYTES = 400 * 1024 * 1024  # memory for starting up (pandas and matplotlib), before the run's own limit applies
+COLLECT_RESERVE_BYTES = 64 * 1024 * 1024  # the supervisor's own, beyond the code's limit: to collect and report whatever the code left
 SANDBOX_UIDS = range(200_000, 260_000)
 MB = 1024 * 1024
 
@@ -159,9 +160,16 @@ class _Reader:
 class Cgroup:
     """Memory and pids limits for one sandbox as a whole, where the host lets us create cgroups (v1 controllers).
 
-    In cgroup v1 the memory of every process in the group counts, and so do the pages of
-    tmpfs files its processes wrote (/work, /tmp, /dev/shm): the run cannot spread over
+    In cgroup v1 the memory of every process in a group counts, and so do the pages of
+    tmpfs files its processes wrote (/work, /tmp, /dev/shm): a run cannot spread over
     several processes, or into files, to get past its limit.
+
+    Memory has two levels: the sandbox's group, and inside it a "code" group where every
+    process of the sandbox starts, so the learner's process (forked by the supervisor)
+    is born there. Once it is, the supervisor moves up to the sandbox's group, which
+    holds a reserve beyond the code's limit: when the code fills its limit, even with
+    files that killing a process does not free, the supervisor can still collect and
+    report. The pids group is one level: everything in the sandbox counts.
     """
 
     ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cgroup/pids")}
@@ -172,8 +180,9 @@ class Cgroup:
         if not Cgroup._swept:
             Cgroup._swept = True
             self.sweep()
-        self.paths: list[Path] = []
-        self.memory: Path | None = None
+        self.paths: list[Path] = []  # every group made, innermost first (the order they are removed in)
+        self.memory: Path | None = None  # the sandbox's memory group
+        self.code: Path | None = None  # its "code" group
         self.pids: Path | None = None
         for controller in ("memory", "pids"):
             root = self.ROOTS[controller]
@@ -182,55 +191,73 @@ class Cgroup:
             path = root / "lessonbox" / name
             try:
                 path.mkdir(parents=True)
+            except OSError:
+                continue  # not ours to create (an unprivileged worker): rlimits still apply
+            try:
                 if controller == "memory":
-                    self._write_memory_limit(path, memory_bytes)
+                    _write_memory_limit(path, memory_bytes + COLLECT_RESERVE_BYTES)
+                    (path / "code").mkdir()
+                    self.paths.append(path / "code")
+                    _write_memory_limit(path / "code", memory_bytes)
+                    self.memory, self.code = path, path / "code"
                 else:
                     (path / "pids.max").write_text(str(pids))
+                    self.pids = path
             except OSError:
-                with contextlib.suppress(OSError):
-                    path.rmdir()
-                continue  # not ours to create (an unprivileged worker): rlimits still apply
-            self.paths.append(path)
-            setattr(self, controller, path)
-
-    @staticmethod
-    def _write_memory_limit(path: Path, limit: int) -> None:
-        # With swap, memory.memsw caps memory and swap together (it must never be below
-        # memory.limit, so the order of the two writes depends on the direction).
-        memsw = path / "memory.memsw.limit_in_bytes"
-        current = int((path / "memory.limit_in_bytes").read_text())
-        order = ["memory.limit_in_bytes", memsw.name] if limit < current else [memsw.name, "memory.limit_in_bytes"]
-        for file_name in order:
-            if file_name == memsw.name and not memsw.exists():
+                for made in (path / "code", path):
+                    with contextlib.suppress(OSError):
+                        made.rmdir()
+                self.paths = [made for made in self.paths if not made.is_relative_to(path)]
+                if controller == "memory":
+                    self.memory = self.code = None
                 continue
-            (path / file_name).write_text(str(limit))
-
-    def limit_memory(self, extra_bytes: int) -> None:
-        """Hold the group to what it uses now (the started sandbox) plus extra_bytes for the run."""
-        if self.memory is None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            self._write_memory_limit(self.memory, int((self.memory / "memory.usage_in_bytes").read_text()) + extra_bytes)
-
-    def limits_reached(self) -> set[str]:
-        """Return which of the group's limits refused something ("memory", "processes")."""
-        reached = set()
-        with contextlib.suppress(OSError, ValueError):
-            if self.memory is not None:
-                counters = dict(line.split() for line in (self.memory / "memory.oom_control").read_text().splitlines())
-                if int(counters.get("oom_kill", 0)) > 0:
-                    reached.add("memory")
-        with contextlib.suppress(OSError, ValueError):
-            if self.pids is not None:
-                counters = dict(line.split() for line in (self.pids / "pids.events").read_text().splitlines())
-                if int(counters.get("max", 0)) > 0:
-                    reached.add("processes")
-        return reached
+            self.paths.append(path)
 
     def add(self, pid: int) -> None:
-        for path in self.paths:
+        """Put a process of the sandbox in its groups (for memory, the code group)."""
+        for path in (self.code, self.pids):
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    (path / "cgroup.procs").write_text(str(pid))
+
+    def lift(self, pid: int) -> None:
+        """Move a process from the code group up to the sandbox's own (its later memory is the reserve's)."""
+        if self.memory is not None:
             with contextlib.suppress(OSError):
-                (path / "cgroup.procs").write_text(str(pid))
+                (self.memory / "cgroup.procs").write_text(str(pid))
+
+    def limit_code_memory(self, extra_bytes: int) -> None:
+        """Hold the code to what its group uses now (the started sandbox) plus extra_bytes; keep the reserve above it."""
+        if self.code is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            code = _memory_usage(self.code) + extra_bytes
+            whole = _memory_usage(self.memory) + extra_bytes + COLLECT_RESERVE_BYTES
+            # The outer limit may never be below the inner one while both change.
+            if whole > _memory_limit(self.memory):
+                _write_memory_limit(self.memory, whole)
+                _write_memory_limit(self.code, code)
+            else:
+                _write_memory_limit(self.code, code)
+                _write_memory_limit(self.memory, whole)
+
+    def make_room(self, extra_bytes: int) -> None:
+        """Give the sandbox extra_bytes beyond what it uses now (the code is gone: what it left stays counted)."""
+        if self.memory is not None:
+            with contextlib.suppress(OSError, ValueError):
+                _write_memory_limit(self.memory, max(_memory_usage(self.memory) + extra_bytes, _memory_limit(self.memory)))
+
+    def limits_reached(self) -> set[str]:
+        """Return which of the groups' limits refused something ("memory", "processes")."""
+        reached = set()
+        for path in (self.code, self.memory):
+            with contextlib.suppress(OSError, ValueError):
+                if path is not None and int(_counters(path / "memory.oom_control").get("oom_kill", 0)) > 0:
+                    reached.add("memory")
+        with contextlib.suppress(OSError, ValueError):
+            if self.pids is not None and int(_counters(self.pids / "pids.events").get("max", 0)) > 0:
+                reached.add("processes")
+        return reached
 
     @classmethod
     def sweep(cls) -> None:
@@ -239,8 +266,9 @@ class Cgroup:
             for path in (root / "lessonbox").glob("run-*"):
                 owner = path.name.split("-")[1]
                 if owner.isdigit() and not Path(f"/proc/{owner}").exists():
-                    with contextlib.suppress(OSError):
-                        path.rmdir()
+                    for made in (path / "code", path):
+                        with contextlib.suppress(OSError):
+                            made.rmdir()
 
     def remove_later(self) -> None:
         """Remove the cgroups once their last processes are gone, without making the caller wait."""
@@ -257,6 +285,29 @@ class Cgroup:
                     break
                 except OSError:
                     time.sleep(0.01)  # the last processes are still exiting
+
+
+def _memory_usage(path: Path) -> int:
+    return int((path / "memory.usage_in_bytes").read_text())
+
+
+def _memory_limit(path: Path) -> int:
+    return int((path / "memory.limit_in_bytes").read_text())
+
+
+def _write_memory_limit(path: Path, limit: int) -> None:
+    # With swap, memory.memsw caps memory and swap together (it must never be below
+    # memory.limit, so the order of the two writes depends on the direction).
+    memsw = path / "memory.memsw.limit_in_bytes"
+    order = ["memory.limit_in_bytes", memsw.name] if limit < _memory_limit(path) else [memsw.name, "memory.limit_in_bytes"]
+    for file_name in order:
+        if file_name == memsw.name and not memsw.exists():
+            continue
+        (path / file_name).write_text(str(limit))
+
+
+def _counters(path: Path) -> dict[str, str]:
+    return dict(line.split()[:2] for line in path.read_text().splitlines() if line.strip())
 
 
 # ------------------------------------------------------------------------------- backends
@@ -310,6 +361,20 @@ def _guest_files() -> dict[str, bytes]:
 
 def _bubblewrap() -> str | None:
     return shutil.which("bwrap")
+
+
+def _supervisor(bubblewrap_pid: int) -> int | None:
+    """Return the host pid of the sandbox's supervisor: bubblewrap's child (the sandbox's pid 1), then its child."""
+    pid = bubblewrap_pid
+    for _ in range(2):
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return None
+        if len(children) != 1:
+            return None
+        pid = int(children[0])
+    return pid
 
 
 def backend_name() -> str:
@@ -395,6 +460,7 @@ class Guest:
         self.reader = _Reader(self.process.stdout.fileno(), max_bytes=self._max_result_bytes())
         self.ready = False
         self._moved: set[int] = set()
+        self._supervisor_pid: int | None = None
         if self.cgroup and self.cgroup.paths:
             self._confining = threading.Thread(target=self._confine_early, daemon=True, name="cgroup-move")
             self._confining.start()
@@ -511,6 +577,7 @@ class Guest:
             if pid not in self._moved:
                 self.cgroup.add(pid)
                 self._moved.add(pid)
+        self._supervisor_pid = _supervisor(self.process.pid)
 
     def confine(self) -> None:
         """Make sure every process the sandbox has is in its cgroups, before it gets any code.
@@ -530,9 +597,9 @@ class Guest:
                 self.wait_ready()
             self.confine()
             if self.cgroup is not None:
-                # From here the run as a whole (every process, and the files it keeps in
+                # From here the code as a whole (every process, and the files it keeps in
                 # memory-backed folders) gets memory_mb on top of the started sandbox.
-                self.cgroup.limit_memory(self.limits.memory_mb * MB)
+                self.cgroup.limit_code_memory(self.limits.memory_mb * MB)
             self._write_data(data)
             return self._exchange(code=code, check_source=check_source)
         finally:
@@ -562,8 +629,15 @@ class Guest:
         try:
             _send(self.process.stdin, request)
             message = self.reader.message(deadline)
-            if message.get("type") == "need-checks":
-                _send(self.process.stdin, {"type": "checks", "source": check_source})
+            if message.get("type") == "forked":  # the learner's process is born, in the code group
+                self._lift_supervisor()
+                message = self.reader.message(deadline)
+            if message.get("type") == "collecting":  # the learner's processes are gone
+                if self.cgroup is not None:
+                    # What the code left in memory-backed folders stays counted; the
+                    # supervisor gets room of its own to collect it and run the checks.
+                    self.cgroup.make_room(self.limits.memory_mb * MB)
+                _send(self.process.stdin, {"type": "checks", "source": check_source if message.get("need_checks") else ""})
                 message = self.reader.message(deadline)
         except TimeoutError:
             return self._failure("timeout", f"The code ran longer than {self.limits.wall_seconds} seconds (the wall-clock limit) and was stopped.")
@@ -573,6 +647,16 @@ class Guest:
             )
         message.pop("type", None)
         return self._with_limits_reached(message)
+
+    def _lift_supervisor(self) -> None:
+        """Move the supervisor out of the code's memory group, in the background.
+
+        A move waits for the kernel (an RCU grace period, often several milliseconds);
+        the run goes on meanwhile, and a trivial run does not wait for it.
+        """
+        supervisor = self._supervisor_pid
+        if self.cgroup is not None and supervisor is not None:
+            threading.Thread(target=self.cgroup.lift, args=(supervisor,), daemon=True, name="cgroup-lift").start()
 
     def _with_limits_reached(self, result: dict) -> dict:
         """Say which of the run's cgroup limits the code reached, keeping what it printed and wrote."""

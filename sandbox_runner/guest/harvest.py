@@ -97,7 +97,7 @@ def written_files(allowance: Allowance, root: str = WORK) -> list[dict]:
                 reason = "unreadable"
             if reason is None:
                 kept += 1
-                entries.append({"name": name, "size": info.st_size, "content": base64.b64encode(content).decode()})
+                entries.append({"name": name, "size": info.st_size, "content": base64.b64encode(content)})  # bytes: sent as they are
             else:
                 entries.append({"name": name, "size": info.st_size, "not_kept": reason})
     if skipped or scanned > MAX_SCANNED:

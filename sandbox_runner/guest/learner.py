@@ -151,11 +151,17 @@ def run_learner_code(code: str, limits: dict, result_fd: int) -> None:
 
 
 def _prefer_this_process_when_memory_runs_out() -> None:
-    # When the run as a whole reaches its memory limit, the kernel kills a process of the
-    # learner's (children inherit this) rather than the supervisor, which then still
-    # reports the output, the files and which limit was hit.
-    with suppress(OSError), open("/proc/self/oom_score_adj", "w") as adjust:
-        adjust.write("1000")
+    # When the run reaches its memory limit, the kernel kills a process of the learner's
+    # (children inherit this) rather than the supervisor, which then still reports the
+    # output, the files and which limit was hit. The child inherited the supervisor's
+    # non-dumpable flag, which makes its /proc files root's: it drops it first (it has
+    # nothing to hide from anyone; the flag protects the supervisor, which keeps it).
+    import ctypes
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
+        with open("/proc/self/oom_score_adj", "w") as adjust:
+            adjust.write("1000")
 
 
 def _wait_for_threads() -> None:

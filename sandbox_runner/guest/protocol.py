@@ -17,7 +17,7 @@ _JSON_ESCAPES = {codepoint: f"\\u{codepoint:04x}" for codepoint in range(32)} | 
 
 
 def to_json(value) -> str:
-    """Return JSON for plain data (None, bools, ints, finite floats, str, lists, tuples, dicts)."""
+    """Return JSON for plain data (None, bools, ints, finite floats, str, lists, tuples, dicts; bytes that are base64)."""
     if value is None:
         return "null"
     if value is True:
@@ -30,6 +30,8 @@ def to_json(value) -> str:
         return repr(float(value)) if math.isfinite(value) else "null"
     if isinstance(value, str):
         return '"' + value.translate(_JSON_ESCAPES) + '"'
+    if isinstance(value, bytes):
+        return '"' + value.decode("ascii") + '"'
     if isinstance(value, list | tuple):
         return "[" + ",".join(to_json(item) for item in value) + "]"
     if isinstance(value, dict):
@@ -38,10 +40,38 @@ def to_json(value) -> str:
 
 
 def send(stream, message: dict) -> None:
-    """Write one message to the host."""
-    body = to_json(message).encode("utf-8", "replace")
-    stream.write(struct.pack(">I", len(body)) + body)
+    """Write one message to the host.
+
+    bytes values (base64 of files: already JSON-safe) are written as they are, never
+    copied into one large string: a result holding the run's files costs little more
+    memory than the files' base64 itself, which matters when the run's memory is full.
+    """
+    chunks: list[bytes] = []
+    _chunks(message, chunks)
+    stream.write(struct.pack(">I", sum(len(chunk) for chunk in chunks)))
+    for chunk in chunks:
+        stream.write(chunk)
     stream.flush()
+
+
+def _chunks(value, chunks: list[bytes]) -> None:
+    if isinstance(value, bytes):
+        chunks += [b'"', value, b'"']
+    elif isinstance(value, list | tuple) and any(isinstance(item, bytes | dict | list | tuple) for item in value):
+        chunks.append(b"[")
+        for position, item in enumerate(value):
+            if position:
+                chunks.append(b",")
+            _chunks(item, chunks)
+        chunks.append(b"]")
+    elif isinstance(value, dict) and any(isinstance(item, bytes | dict | list | tuple) for item in value.values()):
+        chunks.append(b"{")
+        for position, (key, item) in enumerate(value.items()):
+            chunks.append((("," if position else "") + to_json(str(key)) + ":").encode())
+            _chunks(item, chunks)
+        chunks.append(b"}")
+    else:
+        chunks.append(to_json(value).encode("utf-8", "replace"))
 
 
 def receive(stream) -> dict:

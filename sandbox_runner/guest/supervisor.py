@@ -54,6 +54,7 @@ def supervise(request: dict, channel_in, channel_out) -> dict:
     os.close(stdout_write)
     os.close(stderr_write)
     os.close(result_write)
+    send(channel_out, {"type": "forked"})  # the host moves this supervisor out of the code's memory group
     deadline = started + limits["wall_seconds"]
     outputs, stopped = _collect({stdout_read: "stdout", stderr_read: "stderr", result_read: "report"}, pid, deadline, limits["output_kb"] * 1024)
     report_bytes = outputs["report"] if stopped is None else b""
@@ -84,14 +85,18 @@ def supervise(request: dict, channel_in, channel_out) -> dict:
     if report is not None:
         result["display"] = report.get("display")
         result["figures"] = [figure for figure in report.get("figures") or [] if isinstance(figure, dict)]
-    if request.get("has_checks") and result["status"] in ("ok", "error"):
+    # The learner's processes are gone: tell the host, which gives this supervisor room to
+    # collect (the run's memory limit no longer has to hold the code), and only now
+    # sends the check source, if the run is one to check.
+    need_checks = bool(request.get("has_checks")) and result["status"] in ("ok", "error")
+    send(channel_out, {"type": "collecting", "need_checks": need_checks})
+    checks = receive(channel_in)
+    if need_checks:
         from .checks import Learner, run_checks
         from .figures import rebuild_figure
         from .transport import decode
 
         report = report or {}  # a code that broke its own report gets checked against nothing
-        send(channel_out, {"type": "need-checks"})
-        checks = receive(channel_in)
         try:
             learner = Learner(
                 variables={name: decode(value) for name, value in (report.get("variables") or {}).items()},

@@ -524,6 +524,27 @@ def test_memory_is_limited_for_the_whole_run_not_per_process(code):
     assert_healthy()
 
 
+def test_files_in_memory_backed_folders_count_toward_the_runs_memory():
+    """Guarantee: files the code writes live in memory and count to its limit, and the supervisor can still collect the result."""
+    if not cgroups_here():
+        pytest.skip("no cgroup v1 memory and pids controllers that this user may manage")
+    result = sandboxed(
+        """
+        print('writing', flush=True)
+        for n in range(250):
+            with open(f'block-{n:03}', 'wb') as block:
+                block.write(b'x' * 1024 * 1024)
+        """,
+        limits=Limits(wall_seconds=10, cpu_seconds=5, memory_mb=96, processes=32, output_kb=64, disk_mb=300),
+    )
+
+    assert result["status"] == "limit"
+    assert "96 MB of memory" in result["error"]
+    assert result["stdout"] == "writing\n"
+    assert 20 < len(result["files"]) <= 101
+    assert_healthy()
+
+
 def test_files_in_dev_shm_are_held_to_a_capped_tmpfs():
     """Guarantee: /dev/shm is no way around the disk allowance: it is a small tmpfs of its own, and the status names the limit."""
     result = sandboxed("""
