@@ -622,6 +622,7 @@ class Guest:
             "code": code,
             "limits": asdict(self.limits),
             "keep": {"run_bytes": settings.SANDBOX_KEEP_RUN_MB * MB, "file_bytes": settings.SANDBOX_KEEP_FILE_MB * MB},
+            "scratch_mb": min(SCRATCH_MB, self.limits.disk_mb),  # the size of /tmp and of /dev/shm
             "has_checks": bool(check_source),
             "uses_heavy_modules": uses_heavy_modules(code, check_source),
         }

@@ -10,6 +10,7 @@ files that do not fit are listed by name and size with the reason they were not 
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 
@@ -68,7 +69,8 @@ def written_files(allowance: Allowance, root: str = WORK) -> list[dict]:
         relative_folder = folders.pop(0)
         try:
             with os.scandir(os.path.join(root, relative_folder) if relative_folder else root) as listing:
-                found = sorted(listing, key=lambda entry: entry.name)
+                # Never more entries in memory than the walk may still look at.
+                found = sorted(itertools.islice(listing, MAX_SCANNED - scanned + 1), key=lambda entry: entry.name)
         except OSError:
             continue  # vanished, unreadable, or a path too long to open: not ours to keep
         for entry in found:

@@ -81,7 +81,7 @@ def supervise(request: dict, channel_in, channel_out) -> dict:
         "error": None,
     }
     report = _parse_report(report_bytes, os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and stopped is None)
-    result.update(_status_of(stopped, status, report, limits))
+    result.update(_status_of(stopped, status, report, {**limits, "scratch_mb": request.get("scratch_mb", limits["disk_mb"])}))
     if report is not None:
         result["display"] = report.get("display")
         result["figures"] = [figure for figure in report.get("figures") or [] if isinstance(figure, dict)]
@@ -209,7 +209,7 @@ def _status_of(stopped: str | None, status: int, report: dict | None, limits: di
     if error.get("kind") == "disk":
         return {
             "status": "limit",
-            "error": f"The code wrote more than the disk limit allows ({limits['disk_mb']} MB in /work; /tmp and /dev/shm are smaller).",
+            "error": f"The code wrote more than the disk limit allows ({limits['disk_mb']} MB in /work, {limits.get('scratch_mb', limits['disk_mb'])} MB each in /tmp and /dev/shm).",
             "traceback": text,
         }
     if error.get("kind") == "processes":
