@@ -60,7 +60,7 @@ def keep_figures(figures: list[dict], allowance: Allowance) -> tuple[list[dict],
 
 def written_files(allowance: Allowance, root: str = WORK) -> list[dict]:
     """List the regular files the code left under root (never data/ or hidden ones), with content for those kept."""
-    import base64
+    import binascii  # not base64, which imports re: milliseconds on every run
 
     entries: list[dict] = []
     kept = skipped = skipped_bytes = scanned = 0
@@ -99,7 +99,9 @@ def written_files(allowance: Allowance, root: str = WORK) -> list[dict]:
                 reason = "unreadable"
             if reason is None:
                 kept += 1
-                entries.append({"name": name, "size": info.st_size, "content": base64.b64encode(content)})  # bytes: sent as they are
+                entries.append(
+                    {"name": name, "size": info.st_size, "content": binascii.b2a_base64(content, newline=False)}
+                )  # bytes: sent as they are
             else:
                 entries.append({"name": name, "size": info.st_size, "not_kept": reason})
     if skipped or scanned > MAX_SCANNED:
