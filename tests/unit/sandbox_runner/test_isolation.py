@@ -120,3 +120,21 @@ def test_a_sandbox_that_started_and_ran_leaves_nothing(temp_parent):
 
     assert (result["status"], result["stdout"]) == ("ok", "2\n")
     assert list(temp_parent.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_a_run_whose_sandbox_cannot_start_ends_failed_at_once_with_the_message(settings, temp_parent, no_runtime_cache, monkeypatch):
+    from sandbox_runner import pool
+    from sandbox_runner.models import Run
+    from sandbox_runner.services import run_in_sandbox
+
+    monkeypatch.setattr(pool, "_pool", pool.WarmPool(size=0, light_size=0))  # no spawner racing this test for the folder
+    settings.SANDBOX_PYTHON = str(temp_parent.parent / "no-such-runtime" / "bin" / "python")
+    run = Run.objects.create(code="print(1)", status=Run.Status.RUNNING)
+
+    run_in_sandbox(run_id=run.id)
+
+    run.refresh_from_db()
+    assert run.status == Run.Status.ERROR
+    assert run.error_message.startswith("The sandbox could not start on this server")
+    assert list(temp_parent.iterdir()) == []
