@@ -20,6 +20,7 @@ and only when SANDBOX_ALLOW_UNISOLATED is set.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import logging
@@ -359,6 +360,52 @@ def _guest_files() -> dict[str, bytes]:
     return files
 
 
+_guest_copy: tuple[int, Path] | None = None  # (the process that made it, the folder)
+_guest_copy_lock = threading.Lock()
+
+
+def _guest_copy_dir() -> Path:
+    """Return this process's copy of the guest package, made on first use; every sandbox mounts it read-only.
+
+    The guest is copied so the sandbox never needs to see (or be able to reach) the
+    project's folder. One copy per worker process, not per sandbox: writing and removing
+    the package's files would cost every run about a millisecond. A process that ends
+    removes its copy; copies of processes that were killed are removed by the next one.
+    """
+    global _guest_copy
+    with _guest_copy_lock:
+        if _guest_copy is not None and _guest_copy[0] == os.getpid() and _guest_copy[1].is_dir():
+            return _guest_copy[1]
+        _sweep_guest_copies()
+        folder = Path(tempfile.mkdtemp(prefix=f"lessonbox-guest-{os.getpid()}-"))
+        try:
+            package = folder / GUEST_PACKAGE
+            (package / "__pycache__").mkdir(parents=True)
+            for name, content in _guest_files().items():
+                (package / name).write_bytes(content)
+                os.chmod(package / name, 0o644)
+            for made in (folder, package, package / "__pycache__"):
+                os.chmod(made, 0o755)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        atexit.register(_remove_guest_copy, os.getpid(), folder)
+        _guest_copy = (os.getpid(), folder)
+        return folder
+
+
+def _remove_guest_copy(owner: int, folder: Path) -> None:
+    if os.getpid() == owner:  # never a parent's copy, from a forked worker
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sweep_guest_copies() -> None:
+    for folder in Path(tempfile.gettempdir()).glob("lessonbox-guest-*-*"):
+        owner = folder.name.split("-")[2]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _bubblewrap() -> str | None:
     return shutil.which("bwrap")
 
@@ -402,7 +449,6 @@ class Guest:
         self.limits = limits
         self.backend = backend_name()
         self.data_dir: Path | None = None
-        self.guest_dir: Path | None = None
         self.work_dir: Path | None = None
         self.cgroup: Cgroup | None = None
         self.process: subprocess.Popen | None = None
@@ -420,21 +466,9 @@ class Guest:
             raise SandboxUnavailable(f"{START_FAILED} ({_describe(error)}).") from error
 
     def _start(self) -> None:
+        self.guest_dir = _guest_copy_dir()
         self.data_dir = Path(tempfile.mkdtemp(prefix="lessonbox-data-"))
         os.chmod(self.data_dir, 0o755)
-        # The guest program is copied next to the data, so the sandbox never needs to
-        # see (or be able to reach) the project's folder.
-        self.guest_dir = Path(tempfile.mkdtemp(prefix="lessonbox-guest-"))
-        os.chmod(self.guest_dir, 0o755)
-        package = self.guest_dir / GUEST_PACKAGE
-        (package / "__pycache__").mkdir(parents=True)
-        for name, content in _guest_files().items():
-            (package / name).write_bytes(content)
-        for folder in (package, package / "__pycache__"):
-            os.chmod(folder, 0o755)
-            for path in folder.iterdir():
-                if path.is_file():
-                    os.chmod(path, 0o644)
         command, env, pass_fds, user = self._command()
         try:
             self.process = subprocess.Popen(
@@ -713,7 +747,7 @@ class Guest:
         if self.cgroup is not None:
             self.cgroup.remove_later()
             self.cgroup = None
-        for folder in (self.data_dir, self.guest_dir, self.work_dir):
+        for folder in (self.data_dir, self.work_dir):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
 

@@ -10,14 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_runner.isolation import DataFile, Guest, Limits, SandboxUnavailable, _runtime, execute
+from sandbox_runner.isolation import DataFile, Guest, Limits, SandboxUnavailable, _guest_copy_dir, _runtime, execute
 
 QUICK = Limits(wall_seconds=5, cpu_seconds=5, memory_mb=256, processes=32, output_kb=64, disk_mb=20)
 
 
 @pytest.fixture
 def temp_parent(monkeypatch):
-    """Give sandboxes a temporary folder of their own (readable by their throwaway uids), to see what they leave there."""
+    """Give sandboxes a temporary folder of their own (readable by their throwaway uids), to see what they leave there.
+
+    The worker's copy of the guest package, made once per process, is made before.
+    """
+    _guest_copy_dir()
     folder = Path(tempfile.mkdtemp(prefix="lessonbox-test-parent-"))
     os.chmod(folder, 0o755)
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
@@ -30,8 +34,9 @@ def tiny_disk(temp_parent):
     """Return a mounter of a small tmpfs as the sandboxes' temporary folder: a disk that fills up."""
     mounted = []
 
-    def mount(size_kb: int) -> Path:
-        result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k,mode=0755", "tmpfs", str(temp_parent)], capture_output=True)
+    def mount(size_kb: int, inodes: int = 1000) -> Path:
+        options = f"size={size_kb}k,nr_inodes={inodes},mode=0755"
+        result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(temp_parent)], capture_output=True)
         if result.returncode != 0:
             pytest.skip(f"cannot mount a small tmpfs here: {result.stderr.decode().strip()}")
         mounted.append(temp_parent)
@@ -93,8 +98,8 @@ def test_an_unstartable_bubblewrap_fails_the_start_and_leaves_nothing(tmp_path, 
     assert list(temp_parent.iterdir()) == []
 
 
-def test_a_full_disk_for_the_guest_program_fails_the_start_and_leaves_nothing(tiny_disk):
-    disk = tiny_disk(16)
+def test_a_full_disk_for_the_sandboxs_folders_fails_the_start_and_leaves_nothing(tiny_disk):
+    disk = tiny_disk(16, inodes=1)  # the disk's own folder takes the only inode
 
     with pytest.raises(SandboxUnavailable) as raised:
         execute(code="print(1)", limits=QUICK)
@@ -113,6 +118,15 @@ def test_a_full_disk_for_the_data_files_fails_the_run_and_leaves_nothing(tiny_di
     assert learner_actionable(raised.value)
     assert "data files" in str(raised.value)
     assert list(disk.iterdir()) == []
+
+
+def test_the_guest_package_is_copied_once_per_process_and_readable_by_sandboxes():
+    folder = _guest_copy_dir()
+
+    assert _guest_copy_dir() == folder
+    assert folder.name.startswith(f"lessonbox-guest-{os.getpid()}-")
+    assert {path.name for path in (folder / "lessonbox_guest").iterdir()} >= {"runner.py", "supervisor.py", "__pycache__"}
+    assert all(path.stat().st_mode & 0o005 for path in folder.rglob("*"))
 
 
 def test_a_sandbox_that_started_and_ran_leaves_nothing(temp_parent):
