@@ -227,7 +227,9 @@ def _cpu_exhausted() -> bool:
 
 
 def import_heavy_modules() -> None:
-    """Import pandas, numpy and matplotlib (Agg), with the prebuilt font cache in place."""
+    """Import pandas, numpy and matplotlib (Agg), with the prebuilt font cache in place (once)."""
+    if "pandas" in sys.modules and "matplotlib.pyplot" in sys.modules:
+        return  # a warm sandbox: done before it said it was ready
     seed = os.environ.get("LESSONBOX_MPL_SEED", "")
     config = os.environ.get("MPLCONFIGDIR", "")
     if seed and config and os.path.isdir(seed):
