@@ -65,6 +65,8 @@ class WarmPool:
     def _spawn_forever(self) -> None:
         while not self._closed.is_set():
             warm = self._requests.get()
+            if self._closed.is_set():
+                break  # woken by close()
             try:
                 started = self._start_one(warm)
             except BaseException:  # nothing may end this thread while the pool is open

@@ -119,7 +119,7 @@ def test_a_closed_pool_stops_its_spawner():
 
     pool.close()
 
-    wait_for(lambda: not pool.is_spawning(), seconds=5)
+    wait_for(lambda: not pool.is_spawning(), seconds=10)
     assert pool._ready == []
 
 
