@@ -1,6 +1,6 @@
 """Benchmark the sandbox against the bare interpreter, side by side in one run.
 
-Usage: .venv/bin/python bench/sandbox.py [--repeat 20] [--broker redis://127.0.0.1:6379/12]
+Usage: .venv/bin/python bench/sandbox.py [--repeat 20] [--broker redis://127.0.0.1:6379/12] [--local-only]
 
 Prints:
 - the floor: the sandbox's Python running `-c pass` and `-c "import pandas, matplotlib"`;
@@ -8,7 +8,8 @@ Prints:
 - a pandas + matplotlib run from the warm pool, beside the bare import it avoids;
 - end to end through `manage.py sandbox_exec --json` (Django start-up included);
 - through the HTTP API with real Celery workers (gunicorn, a broker, 2 worker processes):
-  latency of one run, and trivial runs per second with both workers busy.
+  latency of one run, and trivial runs per second with both workers busy
+  (--local-only skips this and sandbox_exec: the sandbox alone, nothing else started).
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ def main() -> None:
     parser.add_argument(
         "--broker", default="redis://127.0.0.1:6379/12", help="the broker for the API figures (default Redis; filesystem:// works too)"
     )
+    parser.add_argument("--local-only", action="store_true", help="time the sandbox only: no sandbox_exec, no web server, workers or broker")
     arguments = parser.parse_args()
     repeat = arguments.repeat
 
@@ -209,8 +211,9 @@ def main() -> None:
     pooled_trivial = pooled_runs("pass", repeat, warm=False)
     warm_plot = pooled_runs(PLOT, max(5, repeat // 4), warm=True)
     cold_plot = timed(lambda: sandboxed(PLOT), max(5, repeat // 4))
-    cli = timed(lambda: sandbox_exec("print(1)"), max(5, repeat // 2))
-    api_trivial, api_plot, rate, failures = api_figures(arguments.broker, repeat)
+    if not arguments.local_only:
+        cli = timed(lambda: sandbox_exec("print(1)"), max(5, repeat // 2))
+        api_trivial, api_plot, rate, failures = api_figures(arguments.broker, repeat)
 
     overhead = statistics.median(cold_trivial) - statistics.median(floor_pass)
     pooled_overhead = statistics.median(pooled_trivial) - statistics.median(floor_pass)
@@ -221,10 +224,11 @@ def main() -> None:
     print(f"{'sandbox, from the light pool, trivial code':46}{describe(pooled_trivial)}")
     print(f"{'sandbox, cold, pandas + matplotlib plot':46}{describe(cold_plot)}")
     print(f"{'sandbox, warm pool, pandas + matplotlib plot':46}{describe(warm_plot)}")
-    print(f"{'manage.py sandbox_exec --json, trivial':46}{describe(cli)}")
-    print(f"{'API + Celery (' + arguments.broker.split(':')[0] + '), trivial, one at a time':46}{describe(api_trivial)}")
-    print(f"{'API + Celery, pandas + matplotlib plot':46}{describe(api_plot)}")
-    print(f"{'API + Celery, 100 trivial runs, 2 workers':46}{rate:8.1f} runs/s   ({failures} not ok)")
+    if not arguments.local_only:
+        print(f"{'manage.py sandbox_exec --json, trivial':46}{describe(cli)}")
+        print(f"{'API + Celery (' + arguments.broker.split(':')[0] + '), trivial, one at a time':46}{describe(api_trivial)}")
+        print(f"{'API + Celery, pandas + matplotlib plot':46}{describe(api_plot)}")
+        print(f"{'API + Celery, 100 trivial runs, 2 workers':46}{rate:8.1f} runs/s   ({failures} not ok)")
     print("verdicts:")
     print(
         f"  isolation adds {overhead * 1000:.1f} ms to a trivial run in a cold sandbox over the bare floor (target < 30 ms): {'OK' if overhead < 0.030 else 'MISSED'}"
@@ -234,7 +238,8 @@ def main() -> None:
     print(
         f"  warm-pool plot {warm * 1000:.0f} ms vs bare import {bare_import * 1000:.0f} ms (target: faster): {'OK' if warm < bare_import else 'MISSED'}"
     )
-    print(f"  {rate:.1f} trivial runs per second with 2 workers (target >= 20): {'OK' if rate >= 20 else 'MISSED'}")
+    if not arguments.local_only:
+        print(f"  {rate:.1f} trivial runs per second with 2 workers (target >= 20): {'OK' if rate >= 20 else 'MISSED'}")
 
 
 if __name__ == "__main__":

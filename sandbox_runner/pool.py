@@ -4,6 +4,11 @@ Two kinds wait: warm ones that already imported pandas, numpy and matplotlib (fo
 that uses them, which would otherwise pay those imports on every run), and light ones
 that imported nothing (for everything else, which then skips the sandbox's start-up).
 After a run the caller refills the pool in the background.
+
+One long-lived thread starts every pooled sandbox, and it never ends while the pool is
+open: a sandbox that fails to start (a missing runtime, a full disk, anything) is logged
+and retried after a pause that doubles up to a minute, and runs meanwhile start their
+own sandbox as they would with no pool.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ import threading
 
 from django.conf import settings
 
-from sandbox_runner.isolation import Guest, Limits, SandboxUnavailable, uses_heavy_modules
+from sandbox_runner.isolation import Guest, Limits, uses_heavy_modules
 
 log = logging.getLogger(__name__)
+
+FIRST_RETRY_SECONDS = 0.25
+LAST_RETRY_SECONDS = 60.0
 
 
 class WarmPool:
@@ -28,11 +36,14 @@ class WarmPool:
         self._lock = threading.Lock()
         self._requests: queue.SimpleQueue[bool] = queue.SimpleQueue()
         self._spawner: threading.Thread | None = None
+        self._closed = threading.Event()
+        self.failures = 0  # consecutive failed starts (0 once one succeeds)
 
     def fill(self) -> None:
         """Start sandboxes in the background until the pool holds its sizes of each kind."""
         with self._lock:
-            self._ready = [guest for guest in self._ready if guest.process.poll() is None]
+            ended = [guest for guest in self._ready if guest.process.poll() is not None]
+            self._ready = [guest for guest in self._ready if guest not in ended]
             for warm, size in self.sizes.items():
                 missing = size - sum(guest.warm == warm for guest in self._ready) - self._starting[warm]
                 for _ in range(max(missing, 0)):
@@ -44,23 +55,48 @@ class WarmPool:
                 # ended would take its sandboxes with it.
                 self._spawner = threading.Thread(target=self._spawn_forever, daemon=True, name="sandbox-spawner")
                 self._spawner.start()
+        for guest in ended:
+            guest.close()  # its folders and cgroups, which a sandbox that died on its own still has
+
+    def is_spawning(self) -> bool:
+        """Say whether the thread that starts pooled sandboxes is alive."""
+        return self._spawner is not None and self._spawner.is_alive()
 
     def _spawn_forever(self) -> None:
-        while True:
-            self._start_one(self._requests.get())
+        while not self._closed.is_set():
+            warm = self._requests.get()
+            if self._closed.is_set():
+                break  # woken by close()
+            try:
+                started = self._start_one(warm)
+            except BaseException:  # nothing may end this thread while the pool is open
+                log.exception("the sandbox pool could not start a sandbox")
+                started = False
+            if started:
+                self.failures = 0
+                continue
+            self.failures += 1
+            self._requests.put(warm)  # still wanted: try again after a pause
+            self._closed.wait(min(LAST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (self.failures - 1)))
 
-    def _start_one(self, warm: bool) -> None:
+    def _start_one(self, warm: bool) -> bool:
+        guest = None
         try:
             guest = Guest(warm=warm, limits=Limits.for_exercise())
             guest.wait_ready()
             guest.confine()
-        except SandboxUnavailable as error:
-            log.warning("a pooled sandbox failed to start: %s", error)
-            guest = None
-        with self._lock:
-            self._starting[warm] -= 1
+        except Exception as error:
             if guest is not None:
-                self._ready.append(guest)
+                guest.close()
+            log.warning("a pooled sandbox failed to start (attempt %d in a row): %s", self.failures + 1, error)
+            return False
+        with self._lock:
+            if self._closed.is_set():
+                guest.close()
+                return True
+            self._starting[warm] -= 1
+            self._ready.append(guest)
+        return True
 
     def take(self, *, limits: Limits, code: str, check_source: str) -> Guest:
         """Return a sandbox for one run: a warm one when the code needs the heavy libraries and one is ready.
@@ -80,6 +116,9 @@ class WarmPool:
         return guest or Guest(warm=warm, limits=limits)
 
     def close(self) -> None:
+        """Stop starting sandboxes and close the ones waiting."""
+        self._closed.set()
+        self._requests.put(False)  # wake the spawner so it sees the pool is closed
         with self._lock:
             guests, self._ready = self._ready, []
         for guest in guests:

@@ -7,6 +7,7 @@ message, and a host that is untouched and ready for the next run.
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import os
 import textwrap
@@ -421,3 +422,226 @@ def test_the_learners_process_is_inside_the_runs_cgroups():
     lines = {line.split(":")[1]: line.split(":")[2] for line in result["stdout"].splitlines() if line.count(":") == 2}
     assert "/lessonbox/run-" in lines["memory"]
     assert lines["pids"].startswith("/lessonbox/run-")
+
+
+# --- whatever the code leaves behind, the learner gets a result ------------------------
+
+
+def test_many_large_files_within_the_disk_allowance_come_back_within_the_runs_cap():
+    """Guarantee: ten 5 MB files (the whole disk allowance) keep the output and the status; files beyond the cap are listed, not kept."""
+    result = sandboxed(
+        """
+        for n in range(10):
+            open(f'part-{n}.bin', 'wb').write(bytes([n]) * 5 * 1024 * 1024)
+        print('written')
+        """,
+        limits=Limits(wall_seconds=10, cpu_seconds=5, memory_mb=256, processes=32, output_kb=64, disk_mb=50),
+    )
+
+    assert (result["status"], result["stdout"]) == ("ok", "written\n")
+    assert [entry["name"] for entry in result["files"]] == [f"part-{n}.bin" for n in range(10)]
+    kept = [entry for entry in result["files"] if "content" in entry]
+    assert sum(entry["size"] for entry in kept) <= settings.SANDBOX_KEEP_RUN_MB * 1024 * 1024
+    assert len(kept) == settings.SANDBOX_KEEP_RUN_MB // 5
+    assert base64.b64decode(kept[0]["content"]) == bytes([0]) * 5 * 1024 * 1024
+    assert all(entry["not_kept"] and "content" not in entry and entry["size"] == 5 * 1024 * 1024 for entry in result["files"] if entry not in kept)
+    assert_healthy()
+
+
+def test_a_thousand_level_folder_tree_is_collected_without_crashing():
+    """Guarantee: a deeply nested tree in the work folder leaves the output, the status and the file at its bottom intact."""
+    result = sandboxed("""
+        import os
+        for _ in range(1000):
+            os.mkdir('d')
+            os.chdir('d')
+        open('leaf.txt', 'w').write('deep')
+        print('built')
+    """)
+
+    assert (result["status"], result["stdout"]) == ("ok", "built\n")
+    (leaf,) = result["files"]
+    assert leaf["name"] == "d/" * 1000 + "leaf.txt"
+    assert base64.b64decode(leaf["content"]) == b"deep"
+    assert_healthy()
+
+
+def test_symlinks_and_fifos_in_the_work_folder_are_never_followed_or_opened():
+    """Guarantee: the collection of written files looks at links and special files without following or opening them."""
+    result = sandboxed("""
+        import os
+        os.symlink('/etc/fonts', 'fonts')
+        os.symlink('/proc/1/environ', 'environ')
+        os.mkfifo('pipe')
+        open('real.txt', 'w').write('kept')
+    """)
+
+    assert result["status"] == "ok"
+    assert [(entry["name"], base64.b64decode(entry["content"])) for entry in result["files"]] == [("real.txt", b"kept")]
+
+
+def cgroups_here() -> bool:
+    from sandbox_runner.isolation import Cgroup
+
+    return all((root / "cgroup.procs").exists() for root in Cgroup.ROOTS.values()) and os.geteuid() == 0
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # two interpreters of 300 MB each under a 512 MB limit
+        """
+        import subprocess, sys
+        child = "x = bytearray(300 * 1024 * 1024)\\nimport time\\ntime.sleep(1)"
+        children = [subprocess.Popen([sys.executable, '-c', child]) for _ in range(2)]
+        print('exit statuses', [child.wait() for child in children])
+        """,
+        # two forked processes of 300 MB each
+        """
+        import os, time
+        children = []
+        for _ in range(2):
+            pid = os.fork()
+            if pid == 0:
+                x = bytearray(300 * 1024 * 1024)
+                time.sleep(1)
+                os._exit(0)
+            children.append(pid)
+        print('exit statuses', [os.waitpid(pid, 0)[1] for pid in children])
+        """,
+    ],
+    ids=["subprocesses", "forks"],
+)
+def test_memory_is_limited_for_the_whole_run_not_per_process(code):
+    """Guarantee: all the run's processes together are held to its memory limit, and the status says so."""
+    if not cgroups_here():
+        pytest.skip("no cgroup v1 memory and pids controllers that this user may manage: memory is limited per process only")
+    result = sandboxed(code, limits=Limits(wall_seconds=10, cpu_seconds=5, memory_mb=512, processes=32, output_kb=64, disk_mb=20))
+
+    assert result["status"] == "limit"
+    assert "512 MB of memory" in result["error"]
+    assert result["stdout"].startswith("exit statuses")  # the run's own process survived and its output is kept
+    assert_healthy()
+
+
+def test_files_in_memory_backed_folders_count_toward_the_runs_memory():
+    """Guarantee: files the code writes live in memory and count to its limit, and the supervisor can still collect the result."""
+    if not cgroups_here():
+        pytest.skip("no cgroup v1 memory and pids controllers that this user may manage")
+    result = sandboxed(
+        """
+        print('writing', flush=True)
+        for n in range(250):
+            with open(f'block-{n:03}', 'wb') as block:
+                block.write(b'x' * 1024 * 1024)
+        """,
+        limits=Limits(wall_seconds=10, cpu_seconds=5, memory_mb=96, processes=32, output_kb=64, disk_mb=300),
+    )
+
+    assert result["status"] == "limit"
+    assert "96 MB of memory" in result["error"]
+    assert result["stdout"] == "writing\n"
+    assert 20 < len(result["files"]) <= 101
+    assert_healthy()
+
+
+def test_files_in_dev_shm_are_held_to_a_capped_tmpfs():
+    """Guarantee: /dev/shm is no way around the disk allowance: it is a small tmpfs of its own, and the status names the limit."""
+    result = sandboxed("""
+        import os
+        print('filling', flush=True)
+        for n in range(480):
+            with open(f'/dev/shm/block-{n}', 'wb') as block:
+                block.write(b'x' * 1024 * 1024)
+    """)
+
+    assert result["status"] == "limit"
+    assert "disk limit" in result["error"]
+    assert result["stdout"] == "filling\n"
+    assert_healthy()
+
+
+def test_shared_memory_still_works_within_its_cap():
+    """Guarantee: multiprocessing's shared memory (in /dev/shm) works for ordinary sizes."""
+    result = sandboxed("""
+        from multiprocessing import shared_memory
+        block = shared_memory.SharedMemory(create=True, size=4 * 1024 * 1024)
+        block.buf[:3] = b'abc'
+        print(bytes(block.buf[:3]))
+        block.close()
+        block.unlink()
+    """)
+
+    assert (result["status"], result["stdout"]) == ("ok", "b'abc'\n")
+
+
+# --- code behaves as in `python script.py` ---------------------------------------------
+
+
+def test_the_code_runs_as_the_main_module():
+    """Guarantee: `if __name__ == "__main__":` runs, and functions and classes the code defines can be pickled."""
+    result = sandboxed("""
+        import pickle
+
+        class Point:
+            def __init__(self, x):
+                self.x = x
+
+        def double(value):
+            return 2 * value
+
+        if __name__ == "__main__":
+            print(pickle.loads(pickle.dumps(Point(3))).x, pickle.loads(pickle.dumps(double))(4))
+    """)
+
+    assert (result["status"], result["stdout"]) == ("ok", "3 8\n")
+
+
+def test_a_multiprocessing_pool_maps_a_function_the_code_defines():
+    """Guarantee: multiprocessing.Pool().map with a local function works, within the process limit."""
+    result = sandboxed("""
+        from multiprocessing import Pool
+
+        def square(value):
+            return value * value
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(square, range(6)))
+    """)
+
+    assert (result["status"], result["stdout"]) == ("ok", "[0, 1, 4, 9, 16, 25]\n")
+    assert_healthy()
+
+
+def test_a_pool_left_open_does_not_hold_the_run_until_its_clock_runs_out():
+    """Guarantee: as at interpreter exit, a Pool the code never closed is ended, and the run finishes at once."""
+    result = sandboxed("""
+        from multiprocessing import Pool
+
+        def square(value):
+            return value * value
+
+        pool = Pool(2)
+        print(pool.map(square, [1, 2, 3]))
+    """)
+
+    assert (result["status"], result["stdout"]) == ("ok", "[1, 4, 9]\n")
+    assert result["duration_s"] < 2
+
+
+def test_a_pool_larger_than_the_process_limit_fails_with_the_limit_named():
+    """Guarantee: multiprocessing is held to the sandbox's process limit, and the status says which limit."""
+    result = sandboxed("""
+        from multiprocessing import Pool
+
+        def square(value):
+            return value * value
+
+        with Pool(200) as pool:
+            print(pool.map(square, range(3)))
+    """)
+
+    assert result["status"] == "limit"
+    assert "32 processes" in result["error"]
+    assert_healthy()

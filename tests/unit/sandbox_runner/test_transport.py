@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox_runner.guest import runner
+from sandbox_runner.guest import figures, transport
 
 
 def roundtrip(value):
-    return runner.decode(json.loads(json.dumps(runner.encode(value), allow_nan=False)))
+    return transport.decode(json.loads(json.dumps(transport.encode(value), allow_nan=False)))
 
 
 @pytest.mark.parametrize("value", [None, True, 3, 2**70, 1.5, "text", [1, [2, "x"]], (1, 2), {"a": (1, 2)}, {3, 4}])
@@ -71,7 +71,7 @@ def test_objects_that_cannot_cross_become_opaque_markers():
     back = roundtrip({"model": Model(), "function": print})
 
     assert repr(back["model"]) == "<Model>"
-    assert isinstance(back["function"], runner.Opaque)
+    assert isinstance(back["function"], transport.Opaque)
 
 
 def test_a_figure_is_rebuilt_with_what_checks_look_at():
@@ -83,8 +83,8 @@ def test_a_figure_is_rebuilt_with_what_checks_look_at():
     axes.set_ylabel("Distance (km)")
     figure.suptitle("March")
 
-    description = json.loads(json.dumps(runner.describe_figures()[0]))
-    rebuilt = runner.rebuild_figure(description)
+    description = json.loads(json.dumps(figures.describe_figures()[0]))
+    rebuilt = figures.rebuild_figure(description)
     plt.close("all")
 
     rebuilt_axes = rebuilt.axes[0]
