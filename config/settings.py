@@ -123,6 +123,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lessonbox <lessonbox@localhost>")
 
+# Requests per client (account, else address) per window, by scope: see common/ratelimit.py.
+RATE_LIMITS = {
+    "sign-in": env_str("RATE_LIMIT_SIGN_IN", "10/m"),
+    "sign-in-account": env_str("RATE_LIMIT_SIGN_IN_ACCOUNT", "20/h"),  # failed tries against one address
+    "sign-up": env_str("RATE_LIMIT_SIGN_UP", "5/h"),
+    "password-reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    "quiz-answers": env_str("RATE_LIMIT_QUIZ_ANSWERS", "120/m"),
+    "progress-sync": env_str("RATE_LIMIT_PROGRESS_SYNC", "30/m"),
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

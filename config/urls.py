@@ -21,9 +21,11 @@ api_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("api/", include((api_patterns, "api"))),
     path("", include("lessons.urls")),
     path("", include("sandbox_runner.urls")),
+    path("", include("quizzes.urls")),
 ]
 
 

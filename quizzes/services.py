@@ -97,10 +97,9 @@ def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAn
     question = attempt.quiz.questions.live().filter(key=question_key).first()
     if question is None:
         raise AnswerRefused(f"The question {question_key!r} was removed from this quiz.")
-    lesson_slug = attempt.quiz.lesson.slug
     stored = GivenAnswer.objects.filter(attempt=attempt, question=question).first()
     if stored is not None:
-        return GradedAnswer(stored, question, _answer_record(lesson_slug, attempt, question, stored), already_answered=True)
+        return GradedAnswer(stored, question, answer_record(attempt, stored), already_answered=True)
     try:
         cleaned = grading.clean_answer(question, given)
     except grading.InvalidAnswer as error:
@@ -120,8 +119,8 @@ def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAn
                 )
     except IntegrityError:  # the same answer posted twice at once: the first one stands
         answer = GivenAnswer.objects.get(attempt=attempt, question=question)
-        return GradedAnswer(answer, question, _answer_record(lesson_slug, attempt, question, answer), already_answered=True)
-    graded = GradedAnswer(answer, question, _answer_record(lesson_slug, attempt, question, answer))
+        return GradedAnswer(answer, question, answer_record(attempt, answer), already_answered=True)
+    graded = GradedAnswer(answer, question, answer_record(attempt, answer))
     if next_question(attempt) is None:
         graded.attempt_record = finish_attempt(attempt=attempt)
     return graded
@@ -159,8 +158,11 @@ def attempt_record(attempt: Attempt, *, answers: dict[str, bool] | None = None) 
     )
 
 
-def _answer_record(lesson_slug: str, attempt: Attempt, question: Question, answer: GivenAnswer) -> str:
-    return sign_answer(lesson=lesson_slug, attempt=attempt.public_id, question=question.key, correct=answer.is_correct, at=answer.answered_at)
+def answer_record(attempt: Attempt, answer: GivenAnswer) -> str:
+    """Return the signed record of one graded answer."""
+    return sign_answer(
+        lesson=attempt.quiz.lesson.slug, attempt=attempt.public_id, question=answer.question.key, correct=answer.is_correct, at=answer.answered_at
+    )
 
 
 def _record_attempt_result(*, learner_id: int, attempt: Attempt, from_browser: bool) -> None:
@@ -279,3 +281,36 @@ def merge_browser_progress(*, user, records: list[Any]) -> SyncReport:
     report.accepted = len(records) - len(report.rejected)
     report.new_attempts = len(attempts) - len(known)
     return report
+
+
+def claim_browser_attempts(*, user, browser_key: str) -> int:
+    """Move a browser's anonymous attempts to the account that signed in on it; return how many moved.
+
+    Finished attempts become the account's results at once; an open attempt goes on
+    where it stopped. The browser's records of the same attempts merge to the same rows.
+    """
+    with transaction.atomic():
+        attempts = list(Attempt.objects.select_for_update().filter(learner=None, browser_key=browser_key))
+        if not attempts:
+            return 0
+        Attempt.objects.filter(pk__in=[attempt.pk for attempt in attempts]).update(learner=user, browser_key="")
+        AnswerResult.objects.bulk_create(
+            [
+                AnswerResult(
+                    learner=user,
+                    quiz_id=attempt.quiz_id,
+                    attempt_id=attempt.public_id,
+                    question_key=answer.question.key,
+                    is_correct=answer.is_correct,
+                    answered_at=answer.answered_at,
+                )
+                for attempt in attempts
+                for answer in attempt.answers.select_related("question")
+            ],
+            ignore_conflicts=True,
+        )
+        for attempt in attempts:
+            if attempt.is_finished:
+                _record_attempt_result(learner_id=user.pk, attempt=attempt, from_browser=False)
+        recompute_progress(learner_id=user.pk, quiz_ids={attempt.quiz_id for attempt in attempts if attempt.is_finished})
+    return len(attempts)

@@ -32,7 +32,21 @@ def test_worker_starts_quietly_and_keeps_broker_state_in_the_data_folder(tmp_pat
     data_dir, elsewhere = tmp_path / "data", tmp_path / "cwd"
     elsewhere.mkdir()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker", "--queues", "celery,sandbox", "--concurrency", "1", "--loglevel", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "--quiet",
+            "worker",
+            "--queues",
+            "celery,sandbox",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+        ],
         cwd=elsewhere,
         env=embedded_env(data_dir),
         stdout=subprocess.PIPE,
