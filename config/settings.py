@@ -123,6 +123,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lessonbox <lessonbox@localhost>")
 
+PROGRESS_SYNC_MAX_BYTES = env_int("PROGRESS_SYNC_MAX_BYTES", default=4 * 1024 * 1024, minimum=1024)
+
 # Requests per client (account, else address) per window, by scope: see common/ratelimit.py.
 RATE_LIMITS = {
     "sign-in": env_str("RATE_LIMIT_SIGN_IN", "10/m"),
