@@ -47,9 +47,12 @@ def _owned(request: Request):
     return Attempt.objects.for_owner(user=request.user, browser_key=browser_key(request))
 
 
-def _attempt(request: Request, quiz: Quiz, attempt_id: uuid.UUID) -> Attempt:
-    attempt = _owned(request).filter(quiz=quiz, public_id=attempt_id).select_related("quiz__lesson").first()
+def _attempt(request: Request, slug: str, attempt_id: uuid.UUID) -> Attempt:
+    """Return the caller's attempt at this lesson's quiz (quiz and lesson loaded in the same query)."""
+    attempt = _owned(request).filter(quiz__lesson__slug=slug, quiz__lesson__is_archived=False, public_id=attempt_id)
+    attempt = attempt.select_related("quiz__lesson").first()
     if attempt is None:
+        _quiz(slug)  # an unknown lesson says so first
         raise NotFound(f"No attempt {attempt_id} at this quiz belongs to you. {OWNERSHIP}")
     return attempt
 
@@ -138,7 +141,7 @@ class AttemptApi(APIView):
             return Response(self._output(attempt, created=created), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
         if "attempt" not in given.validated_data:
             raise ValidationError({"attempt": ["Name the attempt to finish."]})
-        attempt = _attempt(request, quiz, given.validated_data["attempt"])
+        attempt = _attempt(request, slug, given.validated_data["attempt"])
         record = finish_attempt(attempt=attempt) if not attempt.is_finished else attempt_record(attempt)
         return Response(self._output(attempt, created=False, record=record))
 
@@ -206,15 +209,14 @@ class AnswerApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        quiz = _quiz(slug)
-        attempt = _attempt(request, quiz, given.validated_data["attempt"])
+        attempt = _attempt(request, slug, given.validated_data["attempt"])
         if not allow(request, scope="quiz-answers"):
             raise Throttled(detail="Too many answers in the last minute; wait a moment and answer again.")
         try:
             graded = grade_answer(attempt=attempt, question_key=given.validated_data["question"], given=given.validated_data["answer"])
         except AnswerRefused as refused:
             raise ValidationError({"answer": [str(refused)]}) from None
-        section = _sections(quiz).get(graded.question.section_heading)
+        section = attempt.quiz.lesson.sections.filter(heading=graded.question.section_heading).first() if graded.question.section_heading else None
         data = {
             "question": graded.question.key,
             "correct": graded.answer.is_correct,

@@ -77,9 +77,10 @@ def next_question(attempt: Attempt) -> Question | None:
     return next((live[key] for key in waiting if key in live), None)
 
 
-def counted_keys(attempt: Attempt) -> list[str]:
+def counted_keys(attempt: Attempt, *, answered: set[str] | None = None) -> list[str]:
     """Return the attempt's questions that count toward its score: answered, or still in the quiz."""
-    answered = set(attempt.answers.values_list("question__key", flat=True))
+    if answered is None:
+        answered = set(attempt.answers.values_list("question__key", flat=True))
     live = set(attempt.quiz.questions.live().filter(key__in=attempt.question_keys).values_list("key", flat=True))
     return [key for key in attempt.question_keys if key in answered or key in live]
 
@@ -97,9 +98,6 @@ def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAn
     question = attempt.quiz.questions.live().filter(key=question_key).first()
     if question is None:
         raise AnswerRefused(f"The question {question_key!r} was removed from this quiz.")
-    stored = GivenAnswer.objects.filter(attempt=attempt, question=question).first()
-    if stored is not None:
-        return GradedAnswer(stored, question, answer_record(attempt, stored), already_answered=True)
     try:
         cleaned = grading.clean_answer(question, given)
     except grading.InvalidAnswer as error:
@@ -117,29 +115,37 @@ def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAn
                     is_correct=correct,
                     answered_at=answer.answered_at,
                 )
-    except IntegrityError:  # the same answer posted twice at once: the first one stands
+    except IntegrityError:  # answered before (a retry, or two posts at once): the first grading stands
         answer = GivenAnswer.objects.get(attempt=attempt, question=question)
         return GradedAnswer(answer, question, answer_record(attempt, answer), already_answered=True)
     graded = GradedAnswer(answer, question, answer_record(attempt, answer))
-    if next_question(attempt) is None:
+    if not _has_unanswered_questions(attempt):
         graded.attempt_record = finish_attempt(attempt=attempt)
     return graded
 
 
+def _has_unanswered_questions(attempt: Attempt) -> bool:
+    answered = GivenAnswer.objects.filter(attempt=attempt).values("question_id")
+    return attempt.quiz.questions.live().filter(key__in=attempt.question_keys).exclude(pk__in=answered).exists()
+
+
 def finish_attempt(*, attempt: Attempt) -> str:
     """Score the attempt (unanswered questions count as wrong), save it, and return its signed record."""
-    answers = {answer.question.key: answer.is_correct for answer in attempt.answers.select_related("question")}
-    total = len(counted_keys(attempt))
+    answers = dict(attempt.answers.values_list("question__key", "is_correct"))
+    total = len(counted_keys(attempt, answered=set(answers)))
     correct = sum(answers.values())
     score = round(100 * correct / total) if total else 0
-    now = timezone.now()
-    updated = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
-        finished_at=now, correct_count=correct, question_count=total, score_percent=score, is_passed=score >= attempt.quiz.pass_percent
-    )
-    attempt.refresh_from_db()
-    if updated and attempt.learner_id:
-        _record_attempt_result(learner_id=attempt.learner_id, attempt=attempt, from_browser=False)
-        recompute_progress(learner_id=attempt.learner_id, quiz_ids=[attempt.quiz_id])
+    fields = {"finished_at": timezone.now(), "correct_count": correct, "question_count": total, "score_percent": score}
+    fields["is_passed"] = score >= attempt.quiz.pass_percent
+    # Compare-and-set: of two requests finishing the same attempt, one scores it.
+    if Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(**fields):
+        for name, value in fields.items():
+            setattr(attempt, name, value)
+        if attempt.learner_id:
+            _record_attempt_result(learner_id=attempt.learner_id, attempt=attempt, from_browser=False)
+            recompute_progress(learner_id=attempt.learner_id, quiz_ids=[attempt.quiz_id])
+    else:
+        attempt.refresh_from_db()
     return attempt_record(attempt, answers=answers)
 
 
@@ -204,19 +210,23 @@ def recompute_progress(*, learner_id: int, quiz_ids: Iterable[int]) -> None:
     latest = {}
     for row in results.order_by("quiz_id", "-finished_at", "-score_percent", "-attempt_id").values("quiz_id", "score_percent"):
         latest.setdefault(row["quiz_id"], row["score_percent"])
-    with transaction.atomic():
-        for quiz_id, row in summary.items():
-            LessonProgress.objects.update_or_create(
+    LessonProgress.objects.bulk_create(
+        [
+            LessonProgress(
                 learner_id=learner_id,
                 quiz_id=quiz_id,
-                defaults={
-                    "attempts": row["attempts"],
-                    "best_score": row["best"],
-                    "last_score": latest[quiz_id],
-                    "last_attempt_at": row["last_at"],
-                    "completed_at": row["completed"],
-                },
+                attempts=row["attempts"],
+                best_score=row["best"],
+                last_score=latest[quiz_id],
+                last_attempt_at=row["last_at"],
+                completed_at=row["completed"],
             )
+            for quiz_id, row in summary.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["learner", "quiz"],
+        update_fields=["attempts", "best_score", "last_score", "last_attempt_at", "completed_at"],
+    )
 
 
 def merge_browser_progress(*, user, records: list[Any]) -> SyncReport:
