@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -164,14 +165,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.ApiSchema",
+    # A token first, so that a request without credentials where they are needed answers 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication", "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    # The API reads JSON; an upload view reads multipart itself. Both stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
+    "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},  # POST /api/auth/token/, per client address
+    # Who the client is: the address our proxy added last, never one the client wrote in X-Forwarded-For itself.
+    "NUM_PROXIES": 1 if BEHIND_HTTPS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lessonbox API",
-    "DESCRIPTION": "Read the lesson catalog; run code in the sandbox.",
-    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Read the lesson catalog; run code in the sandbox.\n\n"
+        "**Authentication.** Anonymous use is allowed. An account's client sends `Authorization: Token <token>` "
+        "(from `POST /api/auth/token/`); a browser signed in to the site uses its session cookie (and the CSRF token on writes).\n\n"
+        "**Ownership.** Runs and uploads made without an account belong to the browser session whose cookie (`sessionid`) "
+        "the creating response set: only a client that sends that cookie back can read them, and any other client gets 404. "
+        "Those made with an account belong to the account, whichever client reads them.\n\n"
+        "**Errors.** Every error is JSON with a `detail` sentence; a 400 also names each field with its messages."
+    ),
+    "VERSION": "1.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe itself
+    "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "sandbox_runner.models.Run.Status"},
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.tokens import TokenApi
 from lessons import api as lessons_api
 from quizzes import api as quizzes_api
 from sandbox_runner import api as sandbox_api
@@ -21,6 +23,7 @@ api_patterns = [
     path("quizzes/<slug:slug>/answers/", quizzes_api.AnswerApi.as_view(), name="quiz-answers"),
     path("progress/", quizzes_api.ProgressApi.as_view(), name="progress"),
     path("progress/sync/", quizzes_api.ProgressSyncApi.as_view(), name="progress-sync"),
+    path("auth/token/", TokenApi.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -42,4 +45,22 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer a request Django refused before any view ran in JSON on the API (a 413 for a body over the limit)."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"detail": "The request body is larger than this site accepts."}, status=413)
+        return JsonResponse({"detail": "The request could not be read."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Answer a crash in JSON on the API, so that clients can always read an error's detail."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "The server failed to answer; the error has been logged."}, status=500)
+    return defaults.server_error(request)
+
+
+handler400 = bad_request
 handler404 = page_not_found
+handler500 = server_error

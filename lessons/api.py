@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -20,6 +20,33 @@ class CatalogPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        """Return the page size asked for; refuse one that is not a whole number from 1 to 200 (rather than quietly using 50)."""
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        if not given.isdigit() or not 1 <= int(given) <= self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]})
+        return int(given)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.page_query_param,
+                "in": "query",
+                "required": False,
+                "description": "The page to return, from 1; a page past the end answers 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
+                "description": f"Results per page, up to {self.max_page_size}; {self.page_size} by default.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
 
 
 class TrackListApi(APIView):
@@ -55,17 +82,19 @@ class LessonSummarySerializer(serializers.Serializer):
 
 
 class LessonListApi(APIView):
+    pagination_class = CatalogPagination  # for the schema: the answer is a page, not a bare list
+
     class FilterSerializer(serializers.Serializer):
-        track = serializers.SlugField(required=False)
-        search = serializers.CharField(required=False, max_length=200)
+        # Blank is allowed and means "no filter", as a plain HTML form with an empty field sends it.
+        track = serializers.RegexField(
+            r"^[-a-zA-Z0-9_]*$", required=False, allow_blank=True, help_text="Only lessons of this track (its slug); an unknown track answers 400."
+        )
+        search = serializers.CharField(
+            required=False, allow_blank=True, max_length=200, help_text="Words that must all appear in the title, summary, key terms or text."
+        )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("track", str, description="Only lessons of this track (its slug)"),
-            OpenApiParameter("search", str, description="Words that must all appear in the title, summary, key terms or text"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int, description="Up to 200; 50 by default"),
-        ],
+        parameters=[FilterSerializer],
         responses=LessonSummarySerializer(many=True),
         summary="List lessons in catalog order",
     )

@@ -9,6 +9,7 @@ session or set a cookie; keys carry the catalog version, so every import retires
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
@@ -37,7 +38,9 @@ def _cache_key(request: HttpRequest) -> str | None:
     if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     variant = "htmx" if request.headers.get("HX-Request") == "true" else "page"
-    return f"page:{catalog_version()}:{variant}:{request.get_full_path()}"
+    # Hashed: a long query string would make a key over the 250 characters cache backends accept.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{catalog_version()}:{variant}:{path}"
 
 
 class AnonymousPageCacheMiddleware:

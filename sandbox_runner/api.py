@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import MultiPartParser
+from config.api_schema import ServiceUnavailableErrorSerializer, ThrottledErrorSerializer
 from sandbox_runner.models import Exercise, Run, Upload
 from sandbox_runner.panels import sandbox_status
 from sandbox_runner.services import MAX_CODE_CHARACTERS, create_run
@@ -58,6 +60,22 @@ class RunSerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
 
 
+# Said on every operation that creates or reads what an anonymous client owns.
+OWNERSHIP = (
+    "Without authentication, what this creates belongs to the browser session whose cookie (`sessionid`) the response sets: "
+    "only a client that sends that cookie back can read it, and any other client gets 404. "
+    "With a token or a signed-in session, it belongs to the account."
+)
+SESSION_COOKIE = OpenApiParameter(
+    "Set-Cookie",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201],
+    required=False,
+    description="`sessionid=...`, for an anonymous client that had no session yet: send it back to read what it created.",
+)
+
+
 def run_data(run: Run) -> dict:
     artifacts = list(run.artifacts.all())
     run.figures = [artifact for artifact in artifacts if artifact.kind == "figure"]
@@ -79,7 +97,17 @@ class RunCreateApi(APIView):
         def get_api_url(self, run: Run) -> str:
             return f"/api/runs/{run.pk}/"
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, summary="Run code in the sandbox (asynchronously)")
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            429: OpenApiResponse(ThrottledErrorSerializer, description="Too many runs in the last minute from this account or address."),
+            503: OpenApiResponse(ServiceUnavailableErrorSerializer, description="Code cannot run on this site (no sandbox)."),
+        },
+        parameters=[SESSION_COOKIE],
+        summary="Run code in the sandbox (asynchronously)",
+        description=f"The run is queued; read `api_url` until its status is no longer queued or running. {OWNERSHIP}",
+    )
     def post(self, request: Request) -> Response:
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -98,7 +126,14 @@ class RunCreateApi(APIView):
 
 
 class RunDetailApi(APIView):
-    @extend_schema(responses=RunSerializer, summary="A run's status and, once finished, its output, figures, files and checks")
+    @extend_schema(
+        responses=RunSerializer,
+        summary="A run's status and, once finished, its output, figures, files and checks",
+        description=(
+            "Readable by its owner only: the account that created it, or, for a run created without authentication, "
+            "a client that sends back the `sessionid` cookie set when it was created. Anyone else gets 404, as for a run that does not exist."
+        ),
+    )
     def get(self, request: Request, run_id: int) -> Response:
         Run.objects.fail_stale()  # a run whose worker vanished must not spin forever
         runs = Run.objects.for_owner(user=request.user, session_key=request.session.session_key).select_related("exercise__lesson")
@@ -119,12 +154,22 @@ class UploadListApi(APIView):
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
 
-    @extend_schema(responses=UploadSerializer(many=True), summary="Your uploaded data files")
+    @extend_schema(
+        responses=UploadSerializer(many=True),
+        summary="Your uploaded data files",
+        description="The account's uploads, or those of this browser session (its `sessionid` cookie); empty for a client with neither.",
+    )
     def get(self, request: Request) -> Response:
         uploads = Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")
         return Response(UploadSerializer(uploads, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: UploadSerializer}, summary="Upload a CSV or Excel file for your runs to read")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: UploadSerializer},
+        parameters=[SESSION_COOKIE],
+        summary="Upload a CSV or Excel file for your runs to read",
+        description=f"Runs by the same owner read it at `path` until it expires. {OWNERSHIP}",
+    )
     def post(self, request: Request) -> Response:
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -136,7 +181,7 @@ class UploadListApi(APIView):
 
 
 class UploadDetailApi(APIView):
-    @extend_schema(responses={204: None}, summary="Delete one of your uploaded files")
+    @extend_schema(responses={204: None}, summary="Delete one of your uploaded files", description="Only its owner can; anyone else gets 404.")
     def delete(self, request: Request, upload_id: int) -> Response:
         upload = get_object_or_404(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key), pk=upload_id)
         upload.delete()

@@ -48,7 +48,10 @@ def test_unknown_track_filter_is_a_clear_400(client, imported):
     response = client.get("/api/lessons/", {"track": "cooking"})
 
     assert response.status_code == 400
-    assert response.json() == {"track": ["There is no track 'cooking'; /api/tracks/ lists them."]}
+    assert response.json() == {
+        "detail": "track: There is no track 'cooking'; /api/tracks/ lists them.",
+        "track": ["There is no track 'cooking'; /api/tracks/ lists them."],
+    }
 
 
 def test_page_out_of_range_is_a_json_404(client, imported):
