@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from rest_framework.throttling import BaseThrottle
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -63,3 +64,13 @@ def allow(request: HttpRequest, *, scope: str, rate: str | Rate | None = None, k
         cache.set(cache_key, 1, timeout=rate.seconds * 2)
         count = 1
     return count <= rate.count
+
+
+class SharedRateThrottle(BaseThrottle):
+    """The shared limiter as a DRF throttle: a view sets `rate_scope`, and its 429 is in the schema."""
+
+    def allow_request(self, request, view) -> bool:
+        return allow(request, scope=view.rate_scope)
+
+    def wait(self) -> None:
+        return None

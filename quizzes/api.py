@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotAuthenticated, NotFound, Throttled, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.browser import browser_key
-from common.ratelimit import allow
+from common.ratelimit import SharedRateThrottle
 from quizzes.models import Attempt, LessonProgress, Quiz
 from quizzes.services import (
     MAX_SYNC_RECORDS,
@@ -188,6 +188,9 @@ class AttemptApi(APIView):
 
 
 class AnswerApi(APIView):
+    throttle_classes = [SharedRateThrottle]
+    rate_scope = "quiz-answers"
+
     class InputSerializer(serializers.Serializer):
         attempt = serializers.UUIDField()
         question = serializers.CharField(max_length=100, help_text="The question's id.")
@@ -210,8 +213,6 @@ class AnswerApi(APIView):
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         attempt = _attempt(request, slug, given.validated_data["attempt"])
-        if not allow(request, scope="quiz-answers"):
-            raise Throttled(detail="Too many answers in the last minute; wait a moment and answer again.")
         try:
             graded = grade_answer(attempt=attempt, question_key=given.validated_data["question"], given=given.validated_data["answer"])
         except AnswerRefused as refused:
@@ -257,6 +258,9 @@ class ProgressApi(APIView):
 
 
 class ProgressSyncApi(APIView):
+    throttle_classes = [SharedRateThrottle]
+    rate_scope = "progress-sync"
+
     class InputSerializer(serializers.Serializer):
         records = serializers.ListField(child=serializers.JSONField(), help_text=f"Signed records, at most {MAX_SYNC_RECORDS} per request.")
 
@@ -268,7 +272,7 @@ class ProgressSyncApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: OutputSerializer, 413: OpenApiResponse(description="More records or bytes than one sync takes.")},
+        responses={200: OutputSerializer},
         summary="Merge this browser's signed progress records into your account",
     )
     def post(self, request: Request) -> Response:
@@ -278,8 +282,6 @@ class ProgressSyncApi(APIView):
             return Response(
                 {"detail": f"A sync takes at most {settings.PROGRESS_SYNC_MAX_BYTES // 1024} KB; send the records in smaller batches."}, status=413
             )
-        if not allow(request, scope="progress-sync"):
-            raise Throttled(detail="Too many syncs in the last minute; wait a moment.")
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         records = given.validated_data["records"]
