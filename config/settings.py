@@ -253,12 +253,54 @@ SANDBOX_MAX_LIMITS = {
     "output_kb": env_int("SANDBOX_MAX_OUTPUT_KB", default=4096, minimum=1),
     "disk_mb": env_int("SANDBOX_MAX_DISK_MB", default=500, minimum=1),
 }
+# What one run may keep of the files and figures it made, in all and per file; the rest is
+# listed as "not kept: too large" with its size.
+SANDBOX_KEEP_RUN_MB = env_int("SANDBOX_KEEP_RUN_MB", default=20, minimum=1)
+SANDBOX_KEEP_FILE_MB = env_int("SANDBOX_KEEP_FILE_MB", default=10, minimum=1)
 # Started sandboxes each worker process keeps waiting: with pandas & co. imported, and without.
 SANDBOX_WARM_POOL_SIZE = env_int("SANDBOX_WARM_POOL_SIZE", default=1, minimum=0)
 SANDBOX_LIGHT_POOL_SIZE = env_int("SANDBOX_LIGHT_POOL_SIZE", default=2, minimum=0)
 SANDBOX_RUNS_PER_MINUTE = env_int("SANDBOX_RUNS_PER_MINUTE", default=30, minimum=1)
 SANDBOX_UPLOAD_MAX_BYTES = env_int("SANDBOX_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024, minimum=1)
 SANDBOX_UPLOAD_DAYS = env_int("SANDBOX_UPLOAD_DAYS", default=7, minimum=1)
+SANDBOX_UPLOAD_QUOTA_MB = env_int("SANDBOX_UPLOAD_QUOTA_MB", default=100, minimum=1)  # all of one learner's uploads together
+# Runs older than this are deleted with their files, except each learner's latest run of each exercise.
+SANDBOX_RUN_RETENTION_DAYS = env_int("SANDBOX_RUN_RETENTION_DAYS", default=30, minimum=1)
+
+# Files runs wrote, their figures and learners' uploads live in Django's file storage: a folder
+# under DATA_DIR by default, or any S3-compatible store. They are never served by URL, only
+# through views that check their owner.
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+MEDIA_ROOT = DATA_DIR / "media"
+if FILE_STORAGE == "local":
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}}
+elif FILE_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("Set AWS_STORAGE_BUCKET_NAME when FILE_STORAGE=s3.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,  # e.g. https://minio.example.org:9000; empty for AWS
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Empty keys leave boto3 to its usual sources (AWS_ACCESS_KEY_ID, an instance role).
+            "access_key": env_secret("AWS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("AWS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("AWS_LOCATION", "lessonbox"),  # a key prefix inside the bucket
+            "default_acl": None,  # the bucket's own (private) policy applies
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE={FILE_STORAGE!r} is not one of local, s3.")
+
+# Housekeeping. Exactly one beat process may run per site: bin/serve's worker runs it (-B).
+CELERY_BEAT_SCHEDULE = {
+    "fail-stale-runs": {"task": "sandbox_runner.tasks.fail_stale_runs", "schedule": 60.0},
+    "delete-old-runs-and-uploads": {"task": "sandbox_runner.tasks.delete_old_runs_and_uploads", "schedule": 3600.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Let an upload of the largest allowed size through Django's request limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANDBOX_UPLOAD_MAX_BYTES + 1024 * 1024
 

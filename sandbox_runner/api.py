@@ -6,27 +6,18 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import MultiPartParser
-from config.api_schema import ServiceUnavailableErrorSerializer, ThrottledErrorSerializer
-from sandbox_runner.models import Exercise, Run, Upload
-from sandbox_runner.panels import sandbox_status
-from sandbox_runner.services import MAX_CODE_CHARACTERS, create_run
-from sandbox_runner.throttle import allow_run
-from sandbox_runner.uploads import UploadRefused, store_upload
-
-
-def session_key_for(request) -> str:
-    """Return the browser session that owns an anonymous learner's runs (creating it if needed)."""
-    if request.user.is_authenticated:
-        return ""
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
+from config.api_schema import ConflictErrorSerializer, ServiceUnavailableErrorSerializer, ThrottledErrorSerializer
+from sandbox_runner.models import Exercise, Run, RunArtifact, Upload
+from sandbox_runner.ownership import session_key_for
+from sandbox_runner.services import MAX_CODE_CHARACTERS, RunInFlight, RunRefused, start_run
+from sandbox_runner.throttle import identity
+from sandbox_runner.uploads import UploadRefused, delete_upload, store_upload
 
 
 class RunSerializer(serializers.Serializer):
@@ -37,8 +28,15 @@ class RunSerializer(serializers.Serializer):
 
     class ArtifactSerializer(serializers.Serializer):
         name = serializers.CharField()
-        size = serializers.IntegerField()
-        url = serializers.CharField(source="get_absolute_url")
+        size = serializers.IntegerField(help_text="In bytes.")
+        url = serializers.SerializerMethodField(help_text="Where the owner downloads it; null when it was not kept.")
+        not_kept = serializers.SerializerMethodField(help_text='Why the bytes were not kept (e.g. "too large"); null when kept.')
+
+        def get_url(self, artifact: RunArtifact) -> str | None:
+            return artifact.get_absolute_url() if artifact.is_kept else None
+
+        def get_not_kept(self, artifact: RunArtifact) -> str | None:
+            return None if artifact.is_kept else artifact.not_kept or "not kept"
 
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Run.Status.choices)
@@ -83,6 +81,16 @@ def run_data(run: Run) -> dict:
     return RunSerializer(run).data
 
 
+class RunInFlightErrorSerializer(ConflictErrorSerializer):
+    """Refused: this owner's previous run is still queued or running; one runs at a time."""
+
+    class RunInFlightSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        api_url = serializers.CharField()
+
+    run_in_flight = RunInFlightSerializer(allow_null=True, help_text="The run still going, to read until it finishes.")
+
+
 class RunCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=MAX_CODE_CHARACTERS, trim_whitespace=False)
@@ -101,6 +109,7 @@ class RunCreateApi(APIView):
         request=InputSerializer,
         responses={
             201: OutputSerializer,
+            409: OpenApiResponse(RunInFlightErrorSerializer, description="Your previous run is still going: one runs at a time."),
             429: OpenApiResponse(ThrottledErrorSerializer, description="Too many runs in the last minute from this account or address."),
             503: OpenApiResponse(ServiceUnavailableErrorSerializer, description="Code cannot run on this site (no sandbox)."),
         },
@@ -116,12 +125,19 @@ class RunCreateApi(APIView):
             exercise = Exercise.objects.live().filter(lesson__slug=slug, lesson__is_archived=False).first()
             if exercise is None:
                 raise ValidationError({"exercise": [f"No lesson {slug!r} has an exercise."]})
-        status = sandbox_status()
-        if not status["available"]:
-            return Response({"detail": status["message"]}, status=503)
-        if not allow_run(request):
-            raise Throttled(detail="Too many runs in the last minute; wait a moment and run again.")
-        run = create_run(code=given.validated_data["code"], user=request.user, session_key=session_key_for(request), exercise=exercise)
+        try:
+            run = start_run(
+                code=given.validated_data["code"],
+                user=request.user,
+                session_key=session_key_for(request),
+                rate_key=identity(request),
+                exercise=exercise,
+            )
+        except RunInFlight as refused:
+            going = {"id": refused.run.pk, "api_url": f"/api/runs/{refused.run.pk}/"} if refused.run else None
+            return Response({"detail": refused.message, "run_in_flight": going}, status=refused.status_code)
+        except RunRefused as refused:
+            return Response({"detail": refused.message}, status=refused.status_code)
         return Response(self.OutputSerializer(run).data, status=201)
 
 
@@ -135,8 +151,7 @@ class RunDetailApi(APIView):
         ),
     )
     def get(self, request: Request, run_id: int) -> Response:
-        Run.objects.fail_stale()  # a run whose worker vanished must not spin forever
-        runs = Run.objects.for_owner(user=request.user, session_key=request.session.session_key).select_related("exercise__lesson")
+        runs = Run.objects.for_owner_of(request).select_related("exercise__lesson")
         return Response(run_data(get_object_or_404(runs, pk=run_id)))
 
 
@@ -160,7 +175,7 @@ class UploadListApi(APIView):
         description="The account's uploads, or those of this browser session (its `sessionid` cookie); empty for a client with neither.",
     )
     def get(self, request: Request) -> Response:
-        uploads = Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")
+        uploads = Upload.objects.for_owner_of(request)
         return Response(UploadSerializer(uploads, many=True).data)
 
     @extend_schema(
@@ -183,6 +198,5 @@ class UploadListApi(APIView):
 class UploadDetailApi(APIView):
     @extend_schema(responses={204: None}, summary="Delete one of your uploaded files", description="Only its owner can; anyone else gets 404.")
     def delete(self, request: Request, upload_id: int) -> Response:
-        upload = get_object_or_404(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key), pk=upload_id)
-        upload.delete()
+        delete_upload(upload=get_object_or_404(Upload.objects.for_owner_of(request), pk=upload_id))
         return Response(status=204)

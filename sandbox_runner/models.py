@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Lesson
+from sandbox_runner.ownership import OwnedQuerySet
 
 
 class ExerciseQuerySet(models.QuerySet):
@@ -61,36 +66,84 @@ class ExerciseFile(models.Model):
 
 
 WORKER_LOST = "The worker running this code stopped before it finished; please run it again."
+NEVER_STARTED = "No sandbox picked this run up in time; please run it again."
+IN_FLIGHT = ("queued", "running")
+
+logger = logging.getLogger(__name__)
 
 
-class RunQuerySet(models.QuerySet):
-    def for_owner(self, *, user, session_key: str | None) -> RunQuerySet:
-        """Return the runs that belong to a signed-in learner, or to an anonymous browser session."""
-        if user is not None and user.is_authenticated:
-            return self.filter(learner=user)
-        if not session_key:
-            return self.none()
-        return self.filter(learner=None, session_key=session_key)
+def delete_stored_files(names: list[str]) -> None:
+    """Delete files from the default storage; a file that is already gone is not an error."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            # The rows are gone already: a file left behind costs space, never a learner's data.
+            logger.exception("Could not delete stored file %s", name)
+
+
+class FileRowsQuerySet(OwnedQuerySet):
+    """Rows that own files in storage: deleting them deletes their files, once the deletion is committed."""
+
+    def stored_file_names(self) -> list[str]:
+        raise NotImplementedError
+
+    def delete_with_files(self) -> int:
+        """Delete these rows and, after the commit, their stored files; return how many rows went."""
+        with transaction.atomic():
+            names = self.stored_file_names()
+            _, counts = self.delete()
+            # After the commit only: a rolled-back deletion must find its files still there.
+            transaction.on_commit(lambda: delete_stored_files(names))
+        return counts.get(self.model._meta.label, 0)
+
+
+class RunQuerySet(FileRowsQuerySet):
+    def stored_file_names(self) -> list[str]:
+        return list(RunArtifact.objects.filter(run__in=self.values("id")).exclude(file="").values_list("file", flat=True))
+
+    def in_flight(self) -> RunQuerySet:
+        """Return runs that are queued or running."""
+        return self.filter(status__in=IN_FLIGHT)
 
     def claim(self, run_id: int) -> bool:
         """Move a queued run to running (compare-and-set); return whether this caller got it."""
         return self.filter(id=run_id, status=Run.Status.QUEUED).update(status=Run.Status.RUNNING, started_at=timezone.now()) == 1
 
-    def fail_stale(self, *, grace_seconds: int = 120) -> int:
-        """Fail runs left running past their wall clock plus a grace period (their worker died unseen)."""
-        cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    def fail_stale(self, *, grace_seconds: int = 120, queued_seconds: int = 900) -> int:
+        """Fail runs left running past their wall clock plus a grace period, or never picked up; return how many."""
+        now = timezone.now()
+        cutoff = now - timedelta(seconds=grace_seconds)
         stale = [
             run.id
             for run in self.filter(status=Run.Status.RUNNING, started_at__lt=cutoff).only("id", "limits", "started_at")
             if run.started_at + timedelta(seconds=int(run.limits.get("wall_seconds", 60))) < cutoff
         ]
-        return self.filter(id__in=stale, status=Run.Status.RUNNING).update(
-            status=Run.Status.ERROR, error_message=WORKER_LOST, finished_at=timezone.now()
+        lost = self.filter(id__in=stale, status=Run.Status.RUNNING).update(status=Run.Status.ERROR, error_message=WORKER_LOST, finished_at=now)
+        # A queued run whose message never reached a worker would block its owner's next run forever.
+        never_started = self.filter(status=Run.Status.QUEUED, created_at__lt=now - timedelta(seconds=queued_seconds)).update(
+            status=Run.Status.ERROR, error_message=NEVER_STARTED, finished_at=now
         )
+        return lost + never_started
 
     def fail_if_running(self, run_id: int, *, message: str) -> int:
         """Mark a run that was left running (its worker died) as an error."""
         return self.filter(id=run_id, status=Run.Status.RUNNING).update(status=Run.Status.ERROR, error_message=message, finished_at=timezone.now())
+
+    def fail_unfinished(self, run_id: int, *, message: str) -> int:
+        """End a queued or running run as an error with a message; return 1 if it was unfinished."""
+        return self.filter(id=run_id, status__in=IN_FLIGHT).update(status=Run.Status.ERROR, error_message=message, finished_at=timezone.now())
+
+    def past_retention(self, *, days: int) -> RunQuerySet:
+        """Return finished runs older than the given days, except each learner's latest run of each exercise."""
+        latest = (
+            Run.objects.filter(learner__isnull=False, exercise__isnull=False)
+            .values("learner", "exercise")
+            .annotate(latest=Max("id"))
+            .values("latest")
+        )
+        old = self.exclude(status__in=IN_FLIGHT).filter(created_at__lt=timezone.now() - timedelta(days=days))
+        return old.exclude(id__in=latest)
 
 
 class Run(models.Model):
@@ -129,6 +182,17 @@ class Run(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One run in flight per owner, enforced by the database so two posts at once cannot both start one.
+            models.UniqueConstraint(
+                fields=["learner"], condition=Q(status__in=IN_FLIGHT, learner__isnull=False), name="one_run_in_flight_per_learner"
+            ),
+            models.UniqueConstraint(
+                fields=["session_key"],
+                condition=Q(status__in=IN_FLIGHT, learner__isnull=True) & ~Q(session_key=""),
+                name="one_run_in_flight_per_browser",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Run {self.pk} ({self.status})"
@@ -151,9 +215,32 @@ class Run(models.Model):
     def passed_all_checks(self) -> bool:
         return bool(self.checks) and all(check.get("passed") for check in self.checks)
 
+    @property
+    def shown_figures(self) -> list[RunArtifact]:
+        """Return the figures whose images were kept (from the prefetched artifacts)."""
+        return [item for item in self.artifacts.all() if item.kind == RunArtifact.Kind.FIGURE and item.is_kept]
+
+    @property
+    def listed_files(self) -> list[RunArtifact]:
+        """Return the written files, and the figures that were not kept, in the order to list them."""
+        return [item for item in self.artifacts.all() if item.kind == RunArtifact.Kind.FILE or not item.is_kept]
+
+    @property
+    def has_outputs_not_kept(self) -> bool:
+        return any(not item.is_kept for item in self.artifacts.all())
+
+    @property
+    def keep_note(self) -> str:
+        return f"A run keeps up to {settings.SANDBOX_KEEP_RUN_MB} MB of files and figures, {settings.SANDBOX_KEEP_FILE_MB} MB per file."
+
+
+def artifact_path(artifact: RunArtifact, _filename: str) -> str:
+    # Storage names never carry what the code chose to call its files: the name field does.
+    return f"runs/{artifact.run_id}/{artifact.kind}-{artifact.position}"
+
 
 class RunArtifact(models.Model):
-    """A figure or a file a run produced, kept for the learner to see and download."""
+    """A figure or a file a run produced: kept in file storage for its owner, or listed as not kept."""
 
     class Kind(models.TextChoices):
         FIGURE = "figure"
@@ -163,8 +250,9 @@ class RunArtifact(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=300)
-    size = models.PositiveIntegerField()
-    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to=artifact_path, max_length=200, blank=True)
+    not_kept = models.CharField(max_length=100, blank=True, help_text='Why the bytes were not kept, e.g. "too large"; empty when kept.')
 
     class Meta:
         ordering = ["run", "kind", "position"]
@@ -175,19 +263,25 @@ class RunArtifact(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("sandbox_runner:artifact", args=[self.run_id, self.pk])
 
+    @property
+    def is_kept(self) -> bool:
+        return bool(self.file) and not self.not_kept
 
-class UploadQuerySet(models.QuerySet):
+
+class UploadQuerySet(FileRowsQuerySet):
+    def stored_file_names(self) -> list[str]:
+        return list(self.exclude(file="").values_list("file", flat=True))
+
     def for_owner(self, *, user, session_key: str | None) -> UploadQuerySet:
         """Return a learner's (or an anonymous browser's) uploads that have not expired."""
-        live = self.filter(expires_at__gt=timezone.now())
-        if user is not None and user.is_authenticated:
-            return live.filter(learner=user)
-        if not session_key:
-            return live.none()
-        return live.filter(learner=None, session_key=session_key)
+        return super().for_owner(user=user, session_key=session_key).filter(expires_at__gt=timezone.now())
 
     def expired(self) -> UploadQuerySet:
         return self.filter(expires_at__lte=timezone.now())
+
+
+def upload_path(_upload: Upload, _filename: str) -> str:
+    return f"uploads/{uuid.uuid4().hex}"
 
 
 class Upload(models.Model):
@@ -197,7 +291,7 @@ class Upload(models.Model):
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
     name = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
-    content = models.BinaryField()
+    file = models.FileField(upload_to=upload_path, max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -22,9 +22,14 @@ def identity(request: HttpRequest) -> str:
 
 
 def allow_run(request: HttpRequest) -> bool:
-    """Count a run for this identity; return False when the minute's allowance is spent."""
+    """Count a run for whoever sent the request; return False when the minute's allowance is spent."""
+    return allow_run_for(identity(request))
+
+
+def allow_run_for(who: str) -> bool:
+    """Count a run for this identity (see identity()); return False when the minute's allowance is spent."""
     window = int(time.time() // 60)
-    key = f"runs:{identity(request)}:{window}"
+    key = f"runs:{who}:{window}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

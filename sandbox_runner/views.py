@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,13 +15,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from sandbox_runner.api import session_key_for
+from sandbox_runner import uploads
 from sandbox_runner.forms import RunForm
 from sandbox_runner.isolation import Limits
 from sandbox_runner.models import Exercise, ExerciseFile, Run, RunArtifact, Upload
-from sandbox_runner.panels import limits_note, sandbox_status
-from sandbox_runner.services import create_run
-from sandbox_runner.throttle import allow_run
+from sandbox_runner.ownership import session_key_for
+from sandbox_runner.panels import limits_note
+from sandbox_runner.services import RunRefused, sandbox_status, start_run
+from sandbox_runner.throttle import identity
 from sandbox_runner.uploads import UploadRefused, store_upload
 
 SCRATCHPAD_EXAMPLE = """import pandas as pd
@@ -50,26 +51,39 @@ def csrf_protect_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
-def _owned_runs(request: HttpRequest):
-    Run.objects.fail_stale()  # a run whose worker vanished must not spin forever
-    return Run.objects.for_owner(user=request.user, session_key=request.session.session_key)
-
-
 def _start_run(request: HttpRequest, *, exercise: Exercise | None, template: str, context: dict) -> HttpResponse:
     form = RunForm(request.POST)
-    context = {**context, "limits_note": limits_note(Limits.for_exercise(exercise.limits if exercise else None))}
-    status = sandbox_status()
-    if not form.is_valid() or not status["available"]:
-        return render(
-            request, template, {**context, **_uploads_context(request), "form": form, "sandbox": status}, status=400 if not form.is_valid() else 503
-        )
-    if not allow_run(request):
-        form.add_error(None, "Too many runs in the last minute; wait a moment and run again.")
-        return render(request, template, {**context, **_uploads_context(request), "form": form, "sandbox": status}, status=429)
-    run = create_run(code=form.cleaned_data["code"], user=request.user, session_key=session_key_for(request), exercise=exercise)
-    if not request.htmx:
-        return redirect(run)  # plain form: post/redirect/get
-    return render(request, "sandbox_runner/run.html#run-output", {"run": run})
+    context = dict(context)
+    if form.is_valid():
+        try:
+            run = start_run(
+                code=form.cleaned_data["code"],
+                user=request.user,
+                session_key=session_key_for(request),
+                rate_key=identity(request),
+                exercise=exercise,
+            )
+        except RunRefused as refused:
+            form.add_error(None, refused.message)
+            status = refused.status_code
+            context["run_in_flight"] = getattr(refused, "run", None)
+        else:
+            if not request.htmx:
+                return redirect(run)  # plain form: post/redirect/get
+            return render(request, "sandbox_runner/run.html#run-output", {"run": run})
+    else:
+        status = 400
+    if request.htmx:
+        # htmx swaps only 2xx answers: the refusal goes into the output slot with a 200, and says why.
+        return render(request, "sandbox_runner/run.html#run-refused", {"form": form, "run": context.get("run_in_flight")})
+    context = {
+        **context,
+        **_uploads_context(request),
+        "form": form,
+        "sandbox": sandbox_status(),
+        "limits_note": limits_note(Limits.for_exercise(exercise.limits if exercise else None)),
+    }
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -97,7 +111,7 @@ def scratchpad(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(_owned_runs(request).select_related("exercise__lesson").prefetch_related("artifacts"), pk=run_id)
+    run = get_object_or_404(Run.objects.for_owner_of(request).select_related("exercise__lesson").prefetch_related("artifacts"), pk=run_id)
     template = "sandbox_runner/run.html#run-output" if request.htmx else "sandbox_runner/run.html"
     response = render(request, template, {"run": run})
     if request.htmx and run.is_finished:
@@ -107,19 +121,22 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @require_GET
 def recent_runs(request: HttpRequest, slug: str) -> HttpResponse:
-    runs = _owned_runs(request).filter(exercise__lesson__slug=slug)[:5]
+    runs = Run.objects.for_owner_of(request).filter(exercise__lesson__slug=slug)[:5]
     return render(request, "sandbox_runner/_recent_runs.html", {"runs": runs})
 
 
 @require_GET
 def artifact(request: HttpRequest, run_id: int, artifact_id: int) -> HttpResponse:
-    run = get_object_or_404(_owned_runs(request), pk=run_id)
-    item = get_object_or_404(RunArtifact, run=run, pk=artifact_id)
+    run = get_object_or_404(Run.objects.for_owner_of(request), pk=run_id)
+    item = get_object_or_404(RunArtifact.objects.exclude(file=""), run=run, pk=artifact_id, not_kept="")
     is_figure = item.kind == RunArtifact.Kind.FIGURE
     # Files a run wrote are learner-made bytes: always a download, never rendered by the browser.
-    response = HttpResponse(bytes(item.content), content_type="image/png" if is_figure else "application/octet-stream")
-    name = item.name.rsplit("/", 1)[-1].replace('"', "")
-    response["Content-Disposition"] = f'{"inline" if is_figure else "attachment"}; filename="{name}"'
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=not is_figure,
+        filename=item.name.rsplit("/", 1)[-1],
+        content_type="image/png" if is_figure else "application/octet-stream",
+    )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
@@ -138,7 +155,7 @@ def exercise_file(request: HttpRequest, slug: str, path: str) -> HttpResponse:
 
 def _uploads_context(request: HttpRequest) -> dict:
     return {
-        "uploads": list(Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).defer("content")),
+        "uploads": list(Upload.objects.for_owner_of(request)),
         "upload_limit_mb": settings.SANDBOX_UPLOAD_MAX_BYTES // (1024 * 1024),
     }
 
@@ -175,7 +192,9 @@ def upload_file(request: HttpRequest) -> HttpResponse:
 @require_POST
 @csrf_protect_signed_in
 def delete_upload(request: HttpRequest, upload_id: int) -> HttpResponse:
-    Upload.objects.for_owner(user=request.user, session_key=request.session.session_key).filter(pk=upload_id).delete()
+    upload = Upload.objects.for_owner_of(request).filter(pk=upload_id).first()
+    if upload is not None:
+        uploads.delete_upload(upload=upload)
     if not request.htmx:
         return _back(request)
     return render(request, "sandbox_runner/_uploads.html", {**_uploads_context(request), "next": request.POST.get("next", "")})

@@ -113,7 +113,7 @@ def test_every_error_an_operation_can_answer_is_documented_with_its_body(schema)
         ("/api/tracks/", "get"): {"401"},
         ("/api/lessons/", "get"): {"400", "401", "404"},
         ("/api/lessons/{slug}/", "get"): {"401", "404"},
-        ("/api/runs/", "post"): {"400", "401", "403", "413", "415", "429", "503"},
+        ("/api/runs/", "post"): {"400", "401", "403", "409", "413", "415", "429", "503"},
         ("/api/runs/{run_id}/", "get"): {"401", "404"},
         ("/api/uploads/", "get"): {"401"},
         ("/api/uploads/", "post"): {"400", "401", "403", "413", "415"},

@@ -53,6 +53,26 @@ def test_scratchpad_runs_without_javascript(browser, live_server, file_broker_wo
     context.close()
 
 
+def test_a_file_too_large_to_keep_is_listed_with_its_size_and_a_second_click_waits(page, live_server, file_broker_worker):  # noqa: F811
+    page.goto(live_server.url + "/scratchpad/")
+    code = (
+        "open('summary.csv', 'w').write('city,rain\\nLyon,831\\n')\nopen('everything.bin', 'wb').write(bytes(12_000_000))\nimport time\ntime.sleep(1)"
+    )
+    page.locator("#scratchpad-output-code + .CodeMirror").evaluate("(element, code) => element.CodeMirror.setValue(code)", code)
+
+    page.get_by_role("button", name="▶ Run").click()
+    output = page.locator("#scratchpad-output")
+    expect(output.get_by_role("status")).to_be_visible()
+    page.get_by_role("button", name="▶ Run").click()  # while the first run is still going
+    expect(output.get_by_role("alert")).to_contain_text("Your previous run was still going, so this one did not start.")
+
+    expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)  # the first run's output still arrives
+    expect(output.get_by_role("link", name="summary.csv")).to_be_visible()
+    expect(output.locator(".files__not-kept")).to_contain_text("everything.bin not kept: too large (11.4 MB)")
+    expect(output).to_contain_text("A run keeps up to 20 MB of files and figures, 10 MB per file.")
+    screenshot(page, "run-file-not-kept")
+
+
 def screenshot_path(name: str):
     from tests.browser.conftest import SCREENSHOTS
 

@@ -40,6 +40,7 @@ def test_worker_starts_quietly_and_keeps_broker_state_in_the_data_folder(tmp_pat
             "config",
             "--quiet",
             "worker",
+            "--beat",
             "--queues",
             "celery,sandbox",
             "--concurrency",

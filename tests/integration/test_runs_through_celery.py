@@ -50,15 +50,17 @@ def test_a_run_whose_worker_process_dies_ends_failed_not_stuck(worker):
 
 
 @pytest.mark.django_db
-def test_a_run_left_running_past_its_clock_is_failed_when_read(client):
+def test_a_run_left_running_past_its_clock_is_failed_by_the_periodic_sweep(client):
     from datetime import timedelta
 
     from django.utils import timezone
+
+    from sandbox_runner.tasks import fail_stale_runs
 
     run = Run.objects.create(
         code="x", session_key="s", status=Run.Status.RUNNING, started_at=timezone.now() - timedelta(minutes=10), limits={"wall_seconds": 10}
     )
 
-    assert Run.objects.fail_stale() == 1
+    assert fail_stale_runs() == 1
     run.refresh_from_db()
     assert (run.status, run.error_message) == ("error", WORKER_LOST)

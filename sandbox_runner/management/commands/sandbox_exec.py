@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from sandbox_runner.isolation import SandboxUnavailable
 from sandbox_runner.models import Exercise
-from sandbox_runner.services import clean_text, run_code
+from sandbox_runner.services import run_code
+from sandbox_runner.text import clean_result
 
 
 class Command(BaseCommand):
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(self, *args, file: str | None, exercise: str | None, json: bool, **options):
-        code = open(file, encoding="utf-8").read() if file else sys.stdin.read()  # noqa: SIM115
+        code = Path(file).read_text(encoding="utf-8") if file else sys.stdin.read()
         target = None
         if exercise:
             target = Exercise.objects.live().filter(lesson__slug=exercise).prefetch_related("files").first()
@@ -28,17 +30,25 @@ class Command(BaseCommand):
             result = run_code(code=code, exercise=target, use_pool=False)
         except SandboxUnavailable as error:
             raise CommandError(str(error)) from None
+        result = clean_result(result)  # the same rule as stored runs: what is printed here cannot mislead either
         report = {
             "status": result.get("status"),
-            "stdout": clean_text(result.get("stdout", "")),
-            "stderr": clean_text(result.get("stderr", "")),
-            "error": result.get("error"),
-            "traceback": result.get("traceback", ""),
+            "stdout": result["stdout"],
+            "stderr": result["stderr"],
+            "error": result["error"] or None,
+            "traceback": result["traceback"],
             "duration_s": result.get("duration_s"),
-            "display": result.get("display"),
-            "figures": [{"png_bytes": len(figure.get("png", "")) * 3 // 4} for figure in result.get("figures", [])],
-            "files": [{"name": written["name"], "size": written["size"]} for written in result.get("files", [])],
-            "checks": result.get("checks", []),
+            "display": result["display"],
+            "figures": [
+                {"name": figure.get("name") or f"figure-{position}.png", "png_bytes": len(figure.get("png") or "") * 3 // 4}
+                for position, figure in enumerate(result["figures"], start=1)
+            ]
+            + [{"name": figure.get("name"), "size": figure.get("size"), "not_kept": figure.get("not_kept")} for figure in result["not_kept_figures"]],
+            "files": [
+                {"name": written.get("name"), "size": written.get("size")} | ({"not_kept": written["not_kept"]} if written.get("not_kept") else {})
+                for written in result["files"]
+            ],
+            "checks": [{key: check[key] for key in ("title", "passed", "message")} for check in result["checks"]],
             "limits": result.get("limits"),
             "backend": result.get("backend"),
         }

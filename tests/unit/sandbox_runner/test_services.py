@@ -1,15 +1,6 @@
 from __future__ import annotations
 
 from sandbox_runner.isolation import Limits, uses_heavy_modules
-from sandbox_runner.services import clean_text
-
-
-def test_clean_text_removes_nul_bytes_and_terminal_escapes():
-    assert clean_text("ok\x00\x1b[31mred\x1b[0m\x1b]0;title\x07 done\r\n\tx") == "okred done\n\tx"
-
-
-def test_clean_text_caps_the_size():
-    assert clean_text("x" * 50, limit=10) == "x" * 10 + "\n… (cut)"
 
 
 def test_exercise_limits_are_capped_by_the_site(settings):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -100,3 +101,97 @@ def test_the_upload_form_works_without_javascript(client):
 )
 def test_file_names_are_made_plain(given, expected):
     assert safe_name(given) == expected
+
+
+def test_uploads_live_in_file_storage(client):
+    client.post("/api/uploads/", {"file": csv_file()})
+
+    upload = Upload.objects.get()
+    with default_storage.open(upload.file.name) as handle:
+        assert handle.read() == b"region,revenue\nNorth,10\nSouth,32\n"
+    assert "sales" not in upload.file.name  # the browser never chooses where bytes are stored
+
+
+def test_a_learners_uploads_share_one_quota(client, settings):
+    settings.SANDBOX_UPLOAD_QUOTA_MB = 1
+    assert client.post("/api/uploads/", {"file": csv_file("a.csv", b"x" * 700_000)}).status_code == 201
+
+    refused = client.post("/api/uploads/", {"file": csv_file("b.csv", b"x" * 400_000)})
+
+    assert refused.status_code == 400
+    assert refused.json()["file"] == [
+        "b.csv (390.6\xa0KB) does not fit: your files already take 683.6\xa0KB of the 1.0\xa0MB you may keep. Delete a file first."
+    ]
+    assert list(Upload.objects.values_list("name", flat=True)) == ["a.csv"]
+    assert len(default_storage.listdir("uploads")[1]) == 1  # nothing of the refused file was stored
+    assert client.post("/api/uploads/", {"file": csv_file("a.csv", b"x" * 900_000)}).status_code == 201  # a replacement counts once
+
+
+def test_the_quota_refusal_shows_on_the_page(client, settings):
+    settings.SANDBOX_UPLOAD_QUOTA_MB = 1
+    client.post("/uploads/", {"file": csv_file("a.csv", b"x" * 700_000), "next": "/scratchpad/"})
+
+    page = client.post("/uploads/", {"file": csv_file("b.csv", b"x" * 400_000)}, headers={"HX-Request": "true"})
+
+    assert page.status_code == 400
+    assert "does not fit" in page.content.decode()
+
+
+def test_replacing_and_deleting_an_upload_delete_its_file(client, django_capture_on_commit_callbacks):
+    client.post("/api/uploads/", {"file": csv_file()})
+    first = Upload.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/api/uploads/", {"file": csv_file(content=b"a\n2\n")})
+    second = Upload.objects.get()
+
+    assert not default_storage.exists(first.file.name)
+    assert default_storage.exists(second.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"/api/uploads/{second.pk}/").status_code == 204
+
+    assert not Upload.objects.exists()
+    assert not default_storage.exists(second.file.name)
+
+
+def test_the_delete_form_deletes_the_file_too(client, django_capture_on_commit_callbacks):
+    client.post("/api/uploads/", {"file": csv_file()})
+    upload = Upload.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/uploads/{upload.pk}/delete/", {"next": "/scratchpad/"})
+
+    assert response.status_code == 302
+    assert not default_storage.exists(upload.file.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uploads_at_the_same_moment_cannot_pass_the_quota_together(learner, settings):
+    import threading
+
+    from django.db import connection
+
+    from sandbox_runner.uploads import UploadRefused, store_upload
+
+    settings.SANDBOX_UPLOAD_QUOTA_MB = 1
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def upload(name: str) -> None:
+        try:
+            barrier.wait()
+            store_upload(file=SimpleUploadedFile(name, b"x" * 700_000), user=learner)
+            outcomes.append("stored")
+        except UploadRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload, args=(f"part-{n}.csv",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "refused", "stored"]
+    assert Upload.objects.count() == 1
+    assert len(default_storage.listdir("uploads")[1]) == 1  # the refused ones left no file behind
