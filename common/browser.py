@@ -23,11 +23,18 @@ _CLAIMS: dict[str, Claim] = {}
 
 
 def browser_key(request: HttpRequest, *, create: bool = False) -> str:
-    """Return this browser's key ("" when it has none and create is False)."""
-    key = request.session.get(SESSION_FIELD, "") if hasattr(request, "session") else ""
-    if not key and create:
-        key = secrets.token_urlsafe(24)
-        request.session[SESSION_FIELD] = key
+    """Return this browser's key ("" when it has none and create is False).
+
+    A session that began before browser keys existed is known by its session key, so
+    what it made then still belongs to it; that key is then kept as its browser key.
+    """
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    key = session.get(SESSION_FIELD) or session.session_key or ""
+    if create and not session.get(SESSION_FIELD):
+        key = key or secrets.token_urlsafe(24)
+        session[SESSION_FIELD] = key
     return key
 
 

@@ -52,10 +52,14 @@ def identity(request: HttpRequest) -> str:
 
 def allow(request: HttpRequest, *, scope: str, rate: str | Rate | None = None, key: str | None = None) -> bool:
     """Count one request in this scope for this client (or key); return False once the rate is spent."""
-    rate = Rate.parse(rate or settings.RATE_LIMITS[scope]) if not isinstance(rate, Rate) else rate
-    who = key if key is not None else identity(request)
+    return allow_key(scope=scope, key=key if key is not None else identity(request), rate=rate)
+
+
+def allow_key(*, scope: str, key: str, rate: str | Rate | None = None) -> bool:
+    """Count one request in this scope for this key (see identity()); return False once the rate is spent."""
+    rate = rate if isinstance(rate, Rate) else Rate.parse(rate or settings.RATE_LIMITS[scope])
     window = int(time.time() // rate.seconds)
-    digest = hashlib.sha256(who.encode()).hexdigest()[:24]  # keys stay short whatever was typed
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]  # keys stay short whatever was typed
     cache_key = f"ratelimit:{scope}:{digest}:{window}"
     cache.add(cache_key, 0, timeout=rate.seconds * 2)
     try:
