@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "accounts",
     "lessons",
     "quizzes",
     "tutor",
@@ -104,6 +105,36 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Accounts: an email address is the login (accounts.User).
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# Password-reset mail: printed on the console unless an SMTP server is named.
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", default=587, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lessonbox <lessonbox@localhost>")
+
+PROGRESS_SYNC_MAX_BYTES = env_int("PROGRESS_SYNC_MAX_BYTES", default=4 * 1024 * 1024, minimum=1024)
+
+# Requests per client (account, else address) per window, by scope: see common/ratelimit.py.
+RATE_LIMITS = {
+    "sign-in": env_str("RATE_LIMIT_SIGN_IN", "10/m"),
+    "sign-in-account": env_str("RATE_LIMIT_SIGN_IN_ACCOUNT", "20/h"),  # failed tries against one address
+    "sign-up": env_str("RATE_LIMIT_SIGN_UP", "5/h"),
+    "password-reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    "quiz-answers": env_str("RATE_LIMIT_QUIZ_ANSWERS", "120/m"),
+    "progress-sync": env_str("RATE_LIMIT_PROGRESS_SYNC", "30/m"),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.tokens import TokenApi
 from lessons import api as lessons_api
+from quizzes import api as quizzes_api
 from sandbox_runner import api as sandbox_api
 
 api_patterns = [
@@ -17,6 +18,11 @@ api_patterns = [
     path("runs/<int:run_id>/", sandbox_api.RunDetailApi.as_view(), name="run"),
     path("uploads/", sandbox_api.UploadListApi.as_view(), name="uploads"),
     path("uploads/<int:upload_id>/", sandbox_api.UploadDetailApi.as_view(), name="upload"),
+    path("quizzes/<slug:slug>/", quizzes_api.QuizDetailApi.as_view(), name="quiz"),
+    path("quizzes/<slug:slug>/attempts/", quizzes_api.AttemptApi.as_view(), name="quiz-attempts"),
+    path("quizzes/<slug:slug>/answers/", quizzes_api.AnswerApi.as_view(), name="quiz-answers"),
+    path("progress/", quizzes_api.ProgressApi.as_view(), name="progress"),
+    path("progress/sync/", quizzes_api.ProgressSyncApi.as_view(), name="progress-sync"),
     path("auth/token/", TokenApi.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -24,9 +30,11 @@ api_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("api/", include((api_patterns, "api"))),
     path("", include("lessons.urls")),
     path("", include("sandbox_runner.urls")),
+    path("", include("quizzes.urls")),
 ]
 
 

@@ -11,12 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.ratelimit import identity
 from config.api import MultiPartParser
 from config.api_schema import ConflictErrorSerializer, ServiceUnavailableErrorSerializer, ThrottledErrorSerializer
 from sandbox_runner.models import Exercise, Run, RunArtifact, Upload
 from sandbox_runner.ownership import session_key_for
 from sandbox_runner.services import MAX_CODE_CHARACTERS, RunInFlight, RunRefused, start_run
-from sandbox_runner.throttle import identity
 from sandbox_runner.uploads import UploadRefused, delete_upload, store_upload
 
 

@@ -86,7 +86,8 @@ class FileRowsQuerySet(OwnedQuerySet):
     """Rows that own files in storage: deleting them deletes their files, once the deletion is committed."""
 
     def stored_file_names(self) -> list[str]:
-        raise NotImplementedError
+        """Return the storage names of these rows' files (rows whose own field is `file`)."""
+        return list(self.exclude(file="").values_list("file", flat=True))
 
     def delete_with_files(self) -> int:
         """Delete these rows and, after the commit, their stored files; return how many rows went."""
@@ -269,9 +270,6 @@ class RunArtifact(models.Model):
 
 
 class UploadQuerySet(FileRowsQuerySet):
-    def stored_file_names(self) -> list[str]:
-        return list(self.exclude(file="").values_list("file", flat=True))
-
     def for_owner(self, *, user, session_key: str | None) -> UploadQuerySet:
         """Return a learner's (or an anonymous browser's) uploads that have not expired."""
         return super().for_owner(user=user, session_key=session_key).filter(expires_at__gt=timezone.now())

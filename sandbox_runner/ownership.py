@@ -1,7 +1,9 @@
-"""Who owns a run or an upload: a signed-in learner, or else one anonymous browser session.
+"""Who owns a run or an upload: a signed-in learner, or else one anonymous browser.
 
 Runs and uploads share this rule, so it lives here once: a QuerySet mixin that reads it, and
-the fields that write it.
+the fields that write it. An anonymous owner is its browser's key (common.browser), stored
+in the rows' ``session_key`` column: unlike Django's session key it survives signing in,
+which then moves the rows to the account (claim_browser_runs_and_uploads).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any
 
 from django.db import connection, models
 from django.http import HttpRequest
+
+from common.browser import browser_key
 
 
 def _signed_in(user) -> bool:
@@ -25,12 +29,10 @@ def owner_fields(*, user, session_key: str) -> dict[str, Any]:
 
 
 def session_key_for(request: HttpRequest) -> str:
-    """Return the browser session that owns an anonymous learner's rows (creating it if needed)."""
+    """Return the key of the browser that owns an anonymous learner's rows (creating it if needed)."""
     if request.user.is_authenticated:
         return ""
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
+    return browser_key(request, create=True)
 
 
 def lock_owner(*, user, session_key: str) -> None:
@@ -57,4 +59,4 @@ class OwnedQuerySet(models.QuerySet):
 
     def for_owner_of(self, request: HttpRequest):
         """Return the rows that belong to whoever sent this request."""
-        return self.for_owner(user=request.user, session_key=request.session.session_key)
+        return self.for_owner(user=request.user, session_key=browser_key(request))

@@ -13,12 +13,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.ratelimit import allow_key
 from sandbox_runner.isolation import DataFile, Limits, SandboxUnavailable, backend_name, execute
-from sandbox_runner.models import Exercise, Run, RunArtifact, Upload, delete_stored_files
+from sandbox_runner.models import IN_FLIGHT, Exercise, Run, RunArtifact, Upload, delete_stored_files
 from sandbox_runner.ownership import owner_fields
 from sandbox_runner.pool import pool
 from sandbox_runner.text import clean_result
-from sandbox_runner.throttle import allow_run_for
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def start_run(*, code: str, user, session_key: str, rate_key: str, exercise: Exe
     # still guards the race between two posts at once.
     if going := Run.objects.for_owner(user=user, session_key=session_key).in_flight().first():
         raise RunInFlight(IN_FLIGHT_MESSAGE, run=going)
-    if not allow_run_for(rate_key):
+    if not allow_key(scope="runs", key=rate_key, rate=f"{settings.SANDBOX_RUNS_PER_MINUTE}/m"):
         raise TooManyRuns("Too many runs in the last minute; wait a moment and run again.")
     return create_run(code=code, user=user, session_key=session_key, exercise=exercise)
 
@@ -289,3 +289,22 @@ def delete_expired_uploads(*, batch: int = 500) -> int:
     while ids := list(Upload.objects.expired().values_list("id", flat=True)[:batch]):
         deleted += Upload.objects.filter(id__in=ids).delete_with_files()
     return deleted
+
+
+def claim_browser_runs_and_uploads(*, user, browser_key: str) -> int:
+    """Move a browser's anonymous runs and uploads to the account that signed in on it; return how many moved.
+
+    A run still going moves too, unless the account already has one going (one at a time):
+    that one stays with the browser until it finishes. An upload whose name the account
+    already uses replaces the account's older file, as uploading it again would.
+    """
+    with transaction.atomic():
+        moved = Run.objects.filter(learner=None, session_key=browser_key).exclude(status__in=IN_FLIGHT).update(learner=user, session_key="")
+        going = Run.objects.filter(learner=None, session_key=browser_key, status__in=IN_FLIGHT).first()
+        if going is not None and not Run.objects.filter(learner=user).in_flight().exists():
+            moved += Run.objects.filter(pk=going.pk).update(learner=user, session_key="")
+        uploads = list(Upload.objects.filter(learner=None, session_key=browser_key))
+        names = [upload.name for upload in uploads]
+        Upload.objects.filter(learner=user, name__in=names).delete_with_files()
+        moved += Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).update(learner=user, session_key="")
+    return moved

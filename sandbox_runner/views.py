@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from common.ratelimit import identity
 from sandbox_runner import uploads
 from sandbox_runner.forms import RunForm
 from sandbox_runner.isolation import Limits
@@ -22,7 +23,6 @@ from sandbox_runner.models import Exercise, ExerciseFile, Run, RunArtifact, Uplo
 from sandbox_runner.ownership import session_key_for
 from sandbox_runner.panels import limits_note
 from sandbox_runner.services import RunRefused, sandbox_status, start_run
-from sandbox_runner.throttle import identity
 from sandbox_runner.uploads import UploadRefused, store_upload
 
 SCRATCHPAD_EXAMPLE = """import pandas as pd

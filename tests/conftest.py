@@ -29,17 +29,17 @@ def mini_course(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def learner(django_user_model):
-    return django_user_model.objects.create_user("alice", "alice@example.com", "correct-horse")
+    return django_user_model.objects.create_user("alice@example.com", "correct-horse")
 
 
 @pytest.fixture
 def author(django_user_model):
-    return django_user_model.objects.create_user("bob", "bob@example.com", "correct-horse", is_staff=True, is_superuser=True)
+    return django_user_model.objects.create_user("bob@example.com", "correct-horse", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
 def stranger(django_user_model):
-    return django_user_model.objects.create_user("charlie", "charlie@example.com", "correct-horse")
+    return django_user_model.objects.create_user("charlie@example.com", "correct-horse")
 
 
 def edit(path: Path, old: str, new: str) -> None:

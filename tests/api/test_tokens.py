@@ -17,7 +17,7 @@ def course(mini_course):
     import_catalog(mini_course)
 
 
-def get_token(client: Client, username: str = "alice", password: str = "correct-horse"):
+def get_token(client: Client, username: str = "alice@example.com", password: str = "correct-horse"):
     return client.post("/api/auth/token/", {"username": username, "password": password}, content_type="application/json")
 
 
@@ -54,7 +54,7 @@ def test_an_account_runs_code_and_reads_the_result_with_its_token_alone(client, 
 
 @pytest.mark.parametrize(
     ("username", "password"),
-    [("alice", "wrong"), ("nobody", "correct-horse"), ("ALICE@example.com", "correct-horse")],
+    [("alice@example.com", "wrong"), ("nobody@example.com", "correct-horse"), ("alice", "correct-horse")],
 )
 def test_wrong_credentials_are_a_400_and_make_no_token(client, learner, username, password):
     response = get_token(client, username, password)

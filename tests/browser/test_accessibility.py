@@ -10,7 +10,19 @@ from tests.conftest import DEMO_CONTENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/", "/?q=chart", "/tracks/data-wrangling/", "/lessons/joins-explained/", "/lessons/first-matplotlib-chart/", "/scratchpad/", "/api/docs/"]
+PAGES = [
+    "/",
+    "/?q=chart",
+    "/tracks/data-wrangling/",
+    "/lessons/joins-explained/",
+    "/lessons/first-matplotlib-chart/",
+    "/lessons/joins-explained/quiz/",
+    "/scratchpad/",
+    "/accounts/sign-in/",
+    "/accounts/sign-up/",
+    "/accounts/password/reset/",
+    "/api/docs/",
+]
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ def test_heavy_imports_are_recognised():
 def test_behind_the_proxy_runs_are_counted_per_client_address(rf, settings):
     from django.contrib.auth.models import AnonymousUser
 
-    from sandbox_runner.throttle import identity
+    from common.ratelimit import identity
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
     request.user = AnonymousUser()

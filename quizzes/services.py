@@ -1,0 +1,326 @@
+"""Taking quizzes and keeping progress: the work that spans attempts, questions and learners."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from quizzes import grading
+from quizzes.models import AnswerResult, Attempt, AttemptResult, GivenAnswer, LessonProgress, Question, Quiz
+from quizzes.records import AnswerRecord, AttemptRecord, RecordRejected, read_record, sign_answer, sign_attempt
+
+MAX_SYNC_RECORDS = 2_000
+
+
+class AnswerRefused(ValueError):
+    """The answer cannot be graded (no such question, a finished attempt, an invalid answer)."""
+
+
+@dataclass
+class GradedAnswer:
+    answer: GivenAnswer
+    question: Question
+    record: str
+    attempt_record: str | None = None  # set when this answer finished the attempt
+    already_answered: bool = False
+
+
+@dataclass
+class SyncReport:
+    accepted: int = 0  # valid records, whether new or already merged before
+    new_attempts: int = 0  # finished attempts this sync added to the account
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+def choices_for(attempt: Attempt, question: Question) -> list[str]:
+    """Return the question's choices in this attempt's order: shuffled per attempt, stable within it."""
+    choices = list(question.choices)
+    random.Random(f"{attempt.seed}:{question.key}").shuffle(choices)  # noqa: S311 - an order, not a secret
+    return choices
+
+
+def start_attempt(*, quiz: Quiz, user=None, browser_key: str = "") -> tuple[Attempt, bool]:
+    """Return the owner's open attempt at the quiz, or a new one; and whether it was created."""
+    owned = Attempt.objects.for_owner(user=user, browser_key=browser_key).filter(quiz=quiz).open()
+    existing = owned.order_by("-started_at").first()
+    if existing is not None:
+        return existing, False
+    keys = list(quiz.questions.live().order_by("position").values_list("key", flat=True))
+    signed_in = user is not None and user.is_authenticated
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        learner=user if signed_in else None,
+        browser_key="" if signed_in else browser_key,
+        question_keys=keys,
+        question_count=len(keys),
+        seed=secrets.randbelow(2**31),
+    )
+    return attempt, True
+
+
+def next_question(attempt: Attempt) -> Question | None:
+    """Return the first question of the attempt not yet answered, or None when all are."""
+    answered = set(attempt.answers.values_list("question__key", flat=True))
+    waiting = [key for key in attempt.question_keys if key not in answered]
+    if not waiting:
+        return None
+    live = {question.key: question for question in attempt.quiz.questions.live().filter(key__in=waiting)}
+    # A question an import removed mid-attempt is skipped, not asked.
+    return next((live[key] for key in waiting if key in live), None)
+
+
+def counted_keys(attempt: Attempt, *, answered: set[str] | None = None) -> list[str]:
+    """Return the attempt's questions that count toward its score: answered, or still in the quiz."""
+    if answered is None:
+        answered = set(attempt.answers.values_list("question__key", flat=True))
+    live = set(attempt.quiz.questions.live().filter(key__in=attempt.question_keys).values_list("key", flat=True))
+    return [key for key in attempt.question_keys if key in answered or key in live]
+
+
+def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAnswer:
+    """Grade one answer on the server, store it, and return it with its signed record.
+
+    Answering a question already answered in this attempt returns the stored grading:
+    a retried request never changes a result.
+    """
+    if attempt.is_finished:
+        raise AnswerRefused("This attempt is finished; start a new one to answer again.")
+    if question_key not in attempt.question_keys:
+        raise AnswerRefused(f"There is no question {question_key!r} in this quiz.")
+    question = attempt.quiz.questions.live().filter(key=question_key).first()
+    if question is None:
+        raise AnswerRefused(f"The question {question_key!r} was removed from this quiz.")
+    try:
+        cleaned = grading.clean_answer(question, given)
+    except grading.InvalidAnswer as error:
+        raise AnswerRefused(str(error)) from None
+    correct = grading.is_correct(question, cleaned)
+    try:
+        with transaction.atomic():
+            answer = GivenAnswer.objects.create(attempt=attempt, question=question, given=cleaned, is_correct=correct)
+            if attempt.learner_id:
+                AnswerResult.objects.create(
+                    learner_id=attempt.learner_id,
+                    quiz_id=attempt.quiz_id,
+                    attempt_id=attempt.public_id,
+                    question_key=question.key,
+                    is_correct=correct,
+                    answered_at=answer.answered_at,
+                )
+    except IntegrityError:  # answered before (a retry, or two posts at once): the first grading stands
+        answer = GivenAnswer.objects.get(attempt=attempt, question=question)
+        return GradedAnswer(answer, question, answer_record(attempt, answer), already_answered=True)
+    graded = GradedAnswer(answer, question, answer_record(attempt, answer))
+    if not _has_unanswered_questions(attempt):
+        graded.attempt_record = finish_attempt(attempt=attempt)
+    return graded
+
+
+def _has_unanswered_questions(attempt: Attempt) -> bool:
+    answered = GivenAnswer.objects.filter(attempt=attempt).values("question_id")
+    return attempt.quiz.questions.live().filter(key__in=attempt.question_keys).exclude(pk__in=answered).exists()
+
+
+def finish_attempt(*, attempt: Attempt) -> str:
+    """Score the attempt (unanswered questions count as wrong), save it, and return its signed record."""
+    answers = dict(attempt.answers.values_list("question__key", "is_correct"))
+    total = len(counted_keys(attempt, answered=set(answers)))
+    correct = sum(answers.values())
+    score = round(100 * correct / total) if total else 0
+    fields = {"finished_at": timezone.now(), "correct_count": correct, "question_count": total, "score_percent": score}
+    fields["is_passed"] = score >= attempt.quiz.pass_percent
+    # Compare-and-set: of two requests finishing the same attempt, one scores it.
+    if Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(**fields):
+        for name, value in fields.items():
+            setattr(attempt, name, value)
+        if attempt.learner_id:
+            _record_attempt_result(learner_id=attempt.learner_id, attempt=attempt, from_browser=False)
+            recompute_progress(learner_id=attempt.learner_id, quiz_ids=[attempt.quiz_id])
+    else:
+        attempt.refresh_from_db()
+    return attempt_record(attempt, answers=answers)
+
+
+def attempt_record(attempt: Attempt, *, answers: dict[str, bool] | None = None) -> str:
+    """Return the signed record of a finished attempt."""
+    if answers is None:
+        answers = {answer.question.key: answer.is_correct for answer in attempt.answers.select_related("question")}
+    return sign_attempt(
+        lesson=attempt.quiz.lesson.slug,
+        attempt=attempt.public_id,
+        answers=answers,
+        total=attempt.question_count,
+        score=attempt.score_percent or 0,
+        passed=attempt.is_passed,
+        at=attempt.finished_at,
+    )
+
+
+def answer_record(attempt: Attempt, answer: GivenAnswer) -> str:
+    """Return the signed record of one graded answer."""
+    return sign_answer(
+        lesson=attempt.quiz.lesson.slug, attempt=attempt.public_id, question=answer.question.key, correct=answer.is_correct, at=answer.answered_at
+    )
+
+
+def _record_attempt_result(*, learner_id: int, attempt: Attempt, from_browser: bool) -> None:
+    AttemptResult.objects.bulk_create(
+        [
+            AttemptResult(
+                learner_id=learner_id,
+                quiz_id=attempt.quiz_id,
+                attempt_id=attempt.public_id,
+                score_percent=attempt.score_percent or 0,
+                correct_count=attempt.correct_count,
+                question_count=attempt.question_count,
+                is_passed=attempt.is_passed,
+                finished_at=attempt.finished_at,
+                from_browser=from_browser,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def recompute_progress(*, learner_id: int, quiz_ids: Iterable[int]) -> None:
+    """Derive the learner's standing on these quizzes from their attempt results.
+
+    A pure function of the set of results: best is the highest score, completion the
+    first pass, last the latest attempt (ties broken by score, then id, so the order
+    records arrived in never matters).
+    """
+    quiz_ids = set(quiz_ids)
+    if not quiz_ids:
+        return
+    results = AttemptResult.objects.filter(learner_id=learner_id, quiz_id__in=quiz_ids)
+    summary = {
+        row["quiz_id"]: row
+        for row in results.values("quiz_id").annotate(
+            attempts=Count("id"), best=Max("score_percent"), last_at=Max("finished_at"), completed=Min("finished_at", filter=Q(is_passed=True))
+        )
+    }
+    latest = {}
+    for row in results.order_by("quiz_id", "-finished_at", "-score_percent", "-attempt_id").values("quiz_id", "score_percent"):
+        latest.setdefault(row["quiz_id"], row["score_percent"])
+    LessonProgress.objects.bulk_create(
+        [
+            LessonProgress(
+                learner_id=learner_id,
+                quiz_id=quiz_id,
+                attempts=row["attempts"],
+                best_score=row["best"],
+                last_score=latest[quiz_id],
+                last_attempt_at=row["last_at"],
+                completed_at=row["completed"],
+            )
+            for quiz_id, row in summary.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["learner", "quiz"],
+        update_fields=["attempts", "best_score", "last_score", "last_attempt_at", "completed_at"],
+    )
+
+
+def merge_browser_progress(*, user, records: list[Any]) -> SyncReport:
+    """Verify a browser's signed records and merge them into the account; return what happened to each.
+
+    Each record is judged alone: a bad one is rejected with its reason while the others
+    merge. Merging only adds facts to a set, so it is idempotent, order-independent,
+    never lowers a score and never loses a completion.
+    """
+    report = SyncReport()
+    attempts: dict[uuid.UUID, tuple[AttemptRecord, int]] = {}
+    answers: dict[tuple[uuid.UUID, str], tuple[AnswerRecord, int]] = {}
+    parsed: list[tuple[int, AnswerRecord | AttemptRecord]] = []
+    for index, signed in enumerate(records):
+        try:
+            parsed.append((index, read_record(signed)))
+        except RecordRejected as error:
+            report.rejected.append({"index": index, "reason": str(error)})
+    quizzes = {
+        quiz.lesson.slug: quiz
+        for quiz in Quiz.objects.filter(lesson__slug__in={record.lesson for _, record in parsed}, lesson__is_archived=False).select_related("lesson")
+    }
+    for index, record in parsed:
+        quiz = quizzes.get(record.lesson)
+        if quiz is None:
+            report.rejected.append({"index": index, "reason": f"the lesson {record.lesson!r} has no quiz on this site any more"})
+        elif isinstance(record, AttemptRecord):
+            attempts[record.attempt] = (record, quiz.id)
+        else:
+            answers[(record.attempt, record.question)] = (record, quiz.id)
+    report.rejected.sort(key=lambda item: item["index"])
+
+    new_attempts = [
+        AttemptResult(
+            learner=user,
+            quiz_id=quiz_id,
+            attempt_id=record.attempt,
+            score_percent=record.score,
+            correct_count=record.correct,
+            question_count=record.total,
+            is_passed=record.passed,
+            finished_at=record.at,
+            from_browser=True,
+        )
+        for record, quiz_id in attempts.values()
+    ]
+    # An attempt record also vouches for each of its answers.
+    for record, quiz_id in attempts.values():
+        for key, correct in record.answers.items():
+            answers.setdefault((record.attempt, key), (AnswerRecord(record.id, record.lesson, record.attempt, key, correct, record.at), quiz_id))
+    new_answers = [
+        AnswerResult(
+            learner=user, quiz_id=quiz_id, attempt_id=record.attempt, question_key=record.question, is_correct=record.correct, answered_at=record.at
+        )
+        for record, quiz_id in answers.values()
+    ]
+    with transaction.atomic():
+        known = set(AttemptResult.objects.filter(learner=user, attempt_id__in=attempts).values_list("attempt_id", flat=True))
+        AttemptResult.objects.bulk_create(new_attempts, ignore_conflicts=True, batch_size=500)
+        AnswerResult.objects.bulk_create(new_answers, ignore_conflicts=True, batch_size=500)
+        recompute_progress(learner_id=user.pk, quiz_ids={quiz_id for _, quiz_id in attempts.values()})
+    report.accepted = len(records) - len(report.rejected)
+    report.new_attempts = len(attempts) - len(known)
+    return report
+
+
+def claim_browser_attempts(*, user, browser_key: str) -> int:
+    """Move a browser's anonymous attempts to the account that signed in on it; return how many moved.
+
+    Finished attempts become the account's results at once; an open attempt goes on
+    where it stopped. The browser's records of the same attempts merge to the same rows.
+    """
+    with transaction.atomic():
+        attempts = list(Attempt.objects.select_for_update().filter(learner=None, browser_key=browser_key))
+        if not attempts:
+            return 0
+        Attempt.objects.filter(pk__in=[attempt.pk for attempt in attempts]).update(learner=user, browser_key="")
+        AnswerResult.objects.bulk_create(
+            [
+                AnswerResult(
+                    learner=user,
+                    quiz_id=attempt.quiz_id,
+                    attempt_id=attempt.public_id,
+                    question_key=answer.question.key,
+                    is_correct=answer.is_correct,
+                    answered_at=answer.answered_at,
+                )
+                for attempt in attempts
+                for answer in attempt.answers.select_related("question")
+            ],
+            ignore_conflicts=True,
+        )
+        for attempt in attempts:
+            if attempt.is_finished:
+                _record_attempt_result(learner_id=user.pk, attempt=attempt, from_browser=False)
+        recompute_progress(learner_id=user.pk, quiz_ids={attempt.quiz_id for attempt in attempts if attempt.is_finished})
+    return len(attempts)
