@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from lessons.authoring.importer import import_catalog
+from lessons.models import Lesson
 from quizzes.models import LessonProgress, Question
 from tests.browser.conftest import screenshot
 from tests.conftest import DEMO_CONTENT
@@ -75,10 +76,15 @@ def test_anonymous_progress_survives_reloads_and_follows_the_learner_into_an_acc
     expect(page.locator(".results")).to_contain_text("Passed")
     screenshot(page, "quiz-results-desktop")
 
-    page.goto(f"{demo_site}/")
+    track = Lesson.objects.get(slug=LESSON).track
+    page.goto(f"{demo_site}/tracks/{track.slug}/")
     tick = page.locator(f'[data-progress-lesson="{LESSON}"] .progress-mark')
     expect(tick).to_have_text(re.compile(r"✓ \d+%"))
     best = int(re.search(r"(\d+)%", tick.inner_text()).group(1))
+    page.goto(f"{demo_site}/")
+    page.get_by_role("link", name=f"Show all {track.lessons.count()} lessons of {track.title}").click()  # htmx swaps the list in
+    expect(tick).to_have_text(f"✓ {best}%")
+    screenshot(page, "lesson-map-with-progress-desktop")
 
     page.get_by_role("link", name="Sign in").click()
     page.get_by_role("link", name="Create an account").click()
@@ -86,6 +92,7 @@ def test_anonymous_progress_survives_reloads_and_follows_the_learner_into_an_acc
     page.get_by_label("Password", exact=True).fill("a-long-pass-phrase")
     page.get_by_label("Password confirmation").fill("a-long-pass-phrase")
     page.get_by_role("button", name="Create my account").click()
+    page.goto(f"{demo_site}/tracks/{track.slug}/")
     expect(page.locator(f'[data-progress-lesson="{LESSON}"] .progress-mark')).to_have_text(f"✓ {best}%")
     progress = LessonProgress.objects.get(learner__email="dana@example.com", quiz__lesson__slug=LESSON)
     assert (progress.best_score, progress.is_completed) == (best, True)
@@ -97,6 +104,7 @@ def test_anonymous_progress_survives_reloads_and_follows_the_learner_into_an_acc
     phone.get_by_label("Email address").fill("dana@example.com")
     phone.get_by_label("Password").fill("a-long-pass-phrase")
     phone.get_by_role("button", name="Sign in").click()
+    phone.goto(f"{demo_site}/tracks/{track.slug}/")
     expect(phone.locator(f'[data-progress-lesson="{LESSON}"] .progress-mark')).to_have_text(f"✓ {best}%")
     phone.goto(f"{demo_site}/lessons/{LESSON}/quiz/")
     expect(phone.locator(".quiz__standing")).to_contain_text(f"Best {best}%")
