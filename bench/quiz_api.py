@@ -1,6 +1,6 @@
 """Benchmark grading answers through the API with gunicorn on PostgreSQL, and the cost of a sync.
 
-Usage: .venv/bin/python bench/quiz_api.py [--database postgres://postgres@127.0.0.1:5432/lessonbox_bench] [--seconds 10]
+Usage: .venv/bin/python bench/quiz_api.py [--database postgres://postgres@127.0.0.1:5432/lessonbox_bench] [--seconds 10] [--workers 2]
 
 It creates (and afterwards drops) the database named in --database, imports the demo
 course, prepares many open attempts, then posts answers with wrk (1 thread, 4
@@ -66,9 +66,11 @@ def drop_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
 
 
-def start_server(env: dict[str, str]) -> subprocess.Popen:
+def start_server(env: dict[str, str], workers: int) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    server = subprocess.Popen([gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=env
+    )
     for _ in range(150):
         try:
             urllib.request.urlopen(BASE + "/static/css/lessonbox.css", timeout=2).read()
@@ -177,6 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/lessonbox_bench_quiz")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     arguments = parser.parse_args()
     recreate_database(arguments.database)
     with tempfile.TemporaryDirectory(prefix="lessonbox-bench-") as scratch:
@@ -199,7 +202,7 @@ def main() -> None:
             prepared = json.loads(_python(PREPARE, str(ATTEMPTS), env=env))
             sync = json.loads(_python(SYNC, env=env))
 
-            server = start_server(env)
+            server = start_server(env, arguments.workers)
             try:
                 rows = []
                 static_rate, static_failures = wrk("/static/css/lessonbox.css", arguments.seconds)
@@ -232,7 +235,9 @@ def main() -> None:
         finally:
             drop_database(arguments.database)
 
-    print(f"PostgreSQL; gunicorn, 2 workers; wrk 1 thread, 4 connections, {arguments.seconds} s each; every request grades a new question")
+    print(
+        f"PostgreSQL; gunicorn, {arguments.workers} workers; wrk 1 thread, 4 connections, {arguments.seconds} s each; every request grades a new question"
+    )
     print(f"{'client':16}{'answers/s':>12}{'static file req/s':>20}{'ratio':>8}{'errors':>8}")
     for name, rate, failures, count in rows:
         note = "" if rate * arguments.seconds < count else "  (ran out of distinct answers: later ones were repeats)"

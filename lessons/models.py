@@ -43,6 +43,10 @@ class Track(models.Model):
         return reverse("lessons:track", args=[self.slug])
 
 
+# The long texts of a lesson: what a list, a card or a quiz never needs to load.
+LESSON_TEXT_FIELDS = ("intro_markdown", "intro_html", "body_markdown", "search_text", "search_vector")
+
+
 class LessonQuerySet(models.QuerySet):
     def published(self) -> LessonQuerySet:
         """Return the lessons learners can see: not archived, in a track that is not archived."""

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from common.browser import browser_key
 from common.ratelimit import SharedRateThrottle
+from lessons.models import LESSON_TEXT_FIELDS
 from quizzes.models import Attempt, LessonProgress, Quiz
 from quizzes.services import (
     MAX_SYNC_RECORDS,
@@ -23,6 +24,7 @@ from quizzes.services import (
     finish_attempt,
     grade_answer,
     merge_browser_progress,
+    sections_by_heading,
     start_attempt,
 )
 
@@ -33,14 +35,11 @@ OWNERSHIP = (
 
 
 def _quiz(slug: str) -> Quiz:
-    quiz = Quiz.objects.select_related("lesson").filter(lesson__slug=slug, lesson__is_archived=False).first()
+    quiz = Quiz.objects.select_related("lesson").defer(*(f"lesson__{name}" for name in LESSON_TEXT_FIELDS))
+    quiz = quiz.filter(lesson__slug=slug, lesson__is_archived=False).first()
     if quiz is None:
         raise NotFound(f"No lesson {slug!r} has a quiz.")
     return quiz
-
-
-def _sections(quiz: Quiz) -> dict:
-    return {section.heading: section for section in quiz.lesson.sections.all()}
 
 
 def _owned(request: Request):
@@ -50,7 +49,7 @@ def _owned(request: Request):
 def _attempt(request: Request, slug: str, attempt_id: uuid.UUID) -> Attempt:
     """Return the caller's attempt at this lesson's quiz (quiz and lesson loaded in the same query)."""
     attempt = _owned(request).filter(quiz__lesson__slug=slug, quiz__lesson__is_archived=False, public_id=attempt_id)
-    attempt = attempt.select_related("quiz__lesson").first()
+    attempt = attempt.select_related("quiz__lesson").defer(*(f"quiz__lesson__{name}" for name in LESSON_TEXT_FIELDS)).first()
     if attempt is None:
         _quiz(slug)  # an unknown lesson says so first
         raise NotFound(f"No attempt {attempt_id} at this quiz belongs to you. {OWNERSHIP}")
@@ -161,7 +160,7 @@ class AttemptApi(APIView):
         ]
         missed = []
         if attempt.is_finished:
-            sections = _sections(attempt.quiz)
+            sections = sections_by_heading(attempt.quiz.lesson)
             right = set(attempt.answers.filter(is_correct=True).values_list("question__key", flat=True))
             missed = [
                 {
@@ -217,7 +216,7 @@ class AnswerApi(APIView):
             graded = grade_answer(attempt=attempt, question_key=given.validated_data["question"], given=given.validated_data["answer"])
         except AnswerRefused as refused:
             raise ValidationError({"answer": [str(refused)]}) from None
-        section = attempt.quiz.lesson.sections.filter(heading=graded.question.section_heading).first() if graded.question.section_heading else None
+        section = sections_by_heading(attempt.quiz.lesson).get(graded.question.section_heading)
         data = {
             "question": graded.question.key,
             "correct": graded.answer.is_correct,

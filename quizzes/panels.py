@@ -13,7 +13,7 @@ from django.utils.html import json_script
 from common.browser import browser_key
 from lessons.models import Lesson, Section
 from quizzes.models import Attempt, GivenAnswer, LessonProgress, Question, Quiz
-from quizzes.services import answer_record, attempt_record, choices_for, counted_keys, next_question
+from quizzes.services import answer_record, attempt_record, choices_for, counted_keys, next_question, sections_by_heading
 
 
 def quiz_panel_context(request: HttpRequest, lesson: Lesson) -> dict[str, Any] | None:
@@ -76,7 +76,7 @@ def quiz_state(request: HttpRequest, quiz: Quiz, *, attempt_id: str | None = Non
         attempt = owned.filter(public_id=attempt_id).first() if _is_uuid(attempt_id) else None
     if attempt is None:
         attempt = owned.open().first()
-    sections = {section.heading: section for section in quiz.lesson.sections.all()}
+    sections = sections_by_heading(quiz.lesson)
     state = QuizState(quiz=quiz, mode="intro", question_count=quiz.questions.live().count(), attempt=attempt)
     if request.user.is_authenticated:
         state.progress = LessonProgress.objects.filter(learner=request.user, quiz=quiz).first()

@@ -9,10 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from lessons.models import Section
+from lessons.services import catalog_version
 from quizzes import grading
 from quizzes.models import AnswerResult, Attempt, AttemptResult, GivenAnswer, LessonProgress, Question, Quiz
 from quizzes.records import AnswerRecord, AttemptRecord, RecordRejected, read_record, sign_answer, sign_attempt
@@ -38,6 +42,26 @@ class SyncReport:
     accepted: int = 0  # valid records, whether new or already merged before
     new_attempts: int = 0  # finished attempts this sync added to the account
     rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+def live_questions(quiz: Quiz) -> dict[str, Question]:
+    """Return the quiz's live questions by key; cached until the next import changes the catalog."""
+    key = f"quizzes:live-questions:{quiz.pk}:{catalog_version()}"
+    questions = cache.get(key)
+    if questions is None:
+        questions = {question.key: question for question in quiz.questions.live().order_by("position")}
+        cache.set(key, questions, settings.LESSON_CACHE_SECONDS)
+    return questions
+
+
+def sections_by_heading(lesson) -> dict[str, Section]:
+    """Return a lesson's sections by heading (what a question's `section` names); cached like the questions."""
+    key = f"quizzes:sections:{lesson.pk}:{catalog_version()}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = {section.heading: section for section in lesson.sections.select_related("lesson")}
+        cache.set(key, sections, settings.LESSON_CACHE_SECONDS)
+    return sections
 
 
 def choices_for(attempt: Attempt, question: Question) -> list[str]:
@@ -95,7 +119,8 @@ def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAn
         raise AnswerRefused("This attempt is finished; start a new one to answer again.")
     if question_key not in attempt.question_keys:
         raise AnswerRefused(f"There is no question {question_key!r} in this quiz.")
-    question = attempt.quiz.questions.live().filter(key=question_key).first()
+    questions = live_questions(attempt.quiz)
+    question = questions.get(question_key)
     if question is None:
         raise AnswerRefused(f"The question {question_key!r} was removed from this quiz.")
     try:
@@ -119,14 +144,14 @@ def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAn
         answer = GivenAnswer.objects.get(attempt=attempt, question=question)
         return GradedAnswer(answer, question, answer_record(attempt, answer), already_answered=True)
     graded = GradedAnswer(answer, question, answer_record(attempt, answer))
-    if not _has_unanswered_questions(attempt):
+    if not _has_unanswered_questions(attempt, questions):
         graded.attempt_record = finish_attempt(attempt=attempt)
     return graded
 
 
-def _has_unanswered_questions(attempt: Attempt) -> bool:
-    answered = GivenAnswer.objects.filter(attempt=attempt).values("question_id")
-    return attempt.quiz.questions.live().filter(key__in=attempt.question_keys).exclude(pk__in=answered).exists()
+def _has_unanswered_questions(attempt: Attempt, questions: dict[str, Question]) -> bool:
+    answered = set(GivenAnswer.objects.filter(attempt=attempt).values_list("question_id", flat=True))
+    return any(questions[key].pk not in answered for key in attempt.question_keys if key in questions)
 
 
 def finish_attempt(*, attempt: Attempt) -> str:

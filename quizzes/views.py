@@ -15,7 +15,7 @@ from common.ratelimit import allow
 from quizzes.forms import given_answer
 from quizzes.models import Quiz
 from quizzes.panels import owned_attempts, quiz_state
-from quizzes.services import AnswerRefused, grade_answer, start_attempt
+from quizzes.services import AnswerRefused, grade_answer, sections_by_heading, start_attempt
 
 PANEL = "quizzes/quiz.html#quiz-panel"
 
@@ -69,7 +69,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
 def review(request: HttpRequest, slug: str, attempt_id) -> HttpResponse:
     quiz = _quiz(slug)
     attempt = get_object_or_404(owned_attempts(request).finished().filter(quiz=quiz), public_id=attempt_id)
-    sections = {section.heading: section for section in quiz.lesson.sections.all()}
+    sections = sections_by_heading(quiz.lesson)
     answers = {answer.question.key: answer for answer in attempt.answers.select_related("question")}
     questions = {question.key: question for question in quiz.questions.filter(key__in=attempt.question_keys)}
     items = [
