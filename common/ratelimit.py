@@ -8,6 +8,7 @@ server counts together). Each caller names its scope and rate per call, e.g.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 
@@ -70,11 +71,17 @@ def allow_key(*, scope: str, key: str, rate: str | Rate | None = None) -> bool:
     return count <= rate.count
 
 
+def seconds_until_next_window(rate: Rate) -> int:
+    """Return how long until this rate's current window ends (what a 429's Retry-After says)."""
+    return max(1, math.ceil(rate.seconds - time.time() % rate.seconds))
+
+
 class SharedRateThrottle(BaseThrottle):
-    """The shared limiter as a DRF throttle: a view sets `rate_scope`, and its 429 is in the schema."""
+    """The shared limiter as a DRF throttle: a view sets `rate_scope`, and its 429 (with Retry-After) is in the schema."""
 
     def allow_request(self, request, view) -> bool:
-        return allow(request, scope=view.rate_scope)
+        self.rate = Rate.parse(settings.RATE_LIMITS[view.rate_scope])
+        return allow(request, scope=view.rate_scope, rate=self.rate)
 
-    def wait(self) -> None:
-        return None
+    def wait(self) -> int:
+        return seconds_until_next_window(self.rate)

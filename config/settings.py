@@ -134,6 +134,7 @@ RATE_LIMITS = {
     "password-reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/h"),
     "quiz-answers": env_str("RATE_LIMIT_QUIZ_ANSWERS", "120/m"),
     "progress-sync": env_str("RATE_LIMIT_PROGRESS_SYNC", "30/m"),
+    "api-token": env_str("RATE_LIMIT_API_TOKEN", "10/m"),  # POST /api/auth/token/ per address: password guesses
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -173,9 +174,6 @@ REST_FRAMEWORK = {
     # The API reads JSON; an upload view reads multipart itself. Both stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
     "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},  # POST /api/auth/token/, per client address
-    # Who the client is: the address our proxy added last, never one the client wrote in X-Forwarded-For itself.
-    "NUM_PROXIES": 1 if BEHIND_HTTPS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lessonbox API",

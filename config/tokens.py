@@ -9,13 +9,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from common.ratelimit import SharedRateThrottle
 
 
 class TokenApi(APIView):
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"  # guessing passwords costs a minute per few tries
+    throttle_classes = [SharedRateThrottle]
+    rate_scope = "api-token"  # guessing passwords costs a minute per few tries
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(
