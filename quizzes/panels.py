@@ -73,7 +73,7 @@ def quiz_state(request: HttpRequest, quiz: Quiz, *, attempt_id: str | None = Non
     owned = owned_attempts(request).filter(quiz=quiz)
     attempt = None
     if attempt_id:
-        attempt = owned.filter(public_id=attempt_id).first() if _is_uuid(attempt_id) else None
+        attempt = find_owned_attempt(request, quiz, attempt_id)
     if attempt is None:
         attempt = owned.open().first()
     sections = sections_by_heading(quiz.lesson)
@@ -108,9 +108,10 @@ def quiz_state(request: HttpRequest, quiz: Quiz, *, attempt_id: str | None = Non
     return state
 
 
-def _is_uuid(text: str) -> bool:
+def find_owned_attempt(request: HttpRequest, quiz: Quiz, attempt_id: str | None) -> Attempt | None:
+    """Return the caller's attempt at this quiz with that id; None for an unknown or malformed id."""
     try:
-        uuid.UUID(text)
+        public_id = uuid.UUID(str(attempt_id))
     except ValueError:
-        return False
-    return True
+        return None
+    return owned_attempts(request).filter(quiz=quiz, public_id=public_id).first()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +12,7 @@ from common.browser import browser_key
 from common.ratelimit import allow
 from quizzes.forms import given_answer
 from quizzes.models import Quiz
-from quizzes.panels import owned_attempts, quiz_state
+from quizzes.panels import find_owned_attempt, owned_attempts, quiz_state
 from quizzes.services import AnswerRefused, grade_answer, sections_by_heading, start_attempt
 
 PANEL = "quizzes/quiz.html#quiz-panel"
@@ -48,7 +46,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz(slug)
-    attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), public_id=_uuid_or_404(request.POST.get("attempt", "")))
+    attempt = find_owned_attempt(request, quiz, request.POST.get("attempt"))
+    if attempt is None:
+        raise Http404("No such attempt.")
     question = get_object_or_404(quiz.questions.live(), key=request.POST.get("question", ""))
     if not allow(request, scope="quiz-answers"):
         state = quiz_state(request, quiz, attempt_id=str(attempt.public_id))
@@ -78,10 +78,3 @@ def review(request: HttpRequest, slug: str, attempt_id) -> HttpResponse:
         if key in questions and (key in answers or not questions[key].is_archived)
     ]
     return render(request, "quizzes/review.html", {"quiz": quiz, "attempt": attempt, "items": items})
-
-
-def _uuid_or_404(text: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        raise Http404("No such attempt.") from None
