@@ -135,7 +135,18 @@ RATE_LIMITS = {
     "quiz-answers": env_str("RATE_LIMIT_QUIZ_ANSWERS", "120/m"),
     "progress-sync": env_str("RATE_LIMIT_PROGRESS_SYNC", "30/m"),
     "api-token": env_str("RATE_LIMIT_API_TOKEN", "10/m"),  # POST /api/auth/token/ per address: password guesses
+    "tutor": env_str("RATE_LIMIT_TUTOR", "20/m"),  # tutor questions per learner (account, else address)
 }
+
+# The tutor answers offline unless an OpenAI-compatible endpoint is configured
+# (a hosted service, Ollama, vLLM, llama.cpp's server); any failure of it falls back
+# to the offline engine. See docs/operations.md.
+TUTOR_BASE_URL = env_str("TUTOR_BASE_URL")
+TUTOR_API_KEY = env_secret("TUTOR_API_KEY")
+TUTOR_MODEL = env_str("TUTOR_MODEL")
+TUTOR_TIMEOUT_SECONDS = env_int("TUTOR_TIMEOUT_SECONDS", default=20, minimum=1)
+TUTOR_MAX_RETRIES = env_int("TUTOR_MAX_RETRIES", default=2, minimum=0)
+TUTOR_QUESTION_RETENTION_DAYS = env_int("TUTOR_QUESTION_RETENTION_DAYS", default=90, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

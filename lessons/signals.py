@@ -2,5 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent after an import that changed something has committed; kwargs: report (ImportReport).
+# Sent after an import that changed something has committed; kwargs: report (ImportReport),
+# whose changed_lessons names the lessons added or rewritten.
 catalog_imported = Signal()

@@ -23,6 +23,7 @@ KINDS = ("tracks", "lessons", "questions", "exercises")
 class ImportReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     found: dict[str, int] = field(default_factory=dict)  # what the tree holds: tracks, lessons
+    changed_lessons: set[str] = field(default_factory=set)  # slugs of lessons added or rewritten
 
     def add(self, kind: str, change: str, amount: int = 1) -> None:
         if amount:
@@ -109,6 +110,7 @@ def _save_lessons(catalog: ParsedCatalog, tracks: dict[str, Track], report: Impo
             lesson = Lesson.objects.get(pk=lesson.pk)
             report.add("lessons", "changed")
         _write_lesson(lesson, parsed, tracks[parsed.track_slug], fingerprint)
+        report.changed_lessons.add(lesson.slug)
         for part in registered_parts():
             report.merge(part.save(lesson, parsed.parts.get(part.name)))
     in_tree = {parsed.slug for parsed in catalog.lessons}

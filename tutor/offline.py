@@ -1,0 +1,292 @@
+"""The offline engine: retrieve the lesson's best passages, judge, answer in its own words.
+
+No network and no randomness: the same lesson and question always give the same
+reply. Retrieval scores passages by BM25 over stems, with the lesson's own key terms
+as synonyms (a question that paraphrases a definition finds the term). The judgement
+of whether the lesson answers the question is a small learned model over features
+that look past word overlap: names and numbers the lesson never mentions, the kind
+of answer the question asks for, negation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from tutor.answerability import AnswerabilityModel, default_model
+from tutor.passages import LessonText, Passage
+from tutor.text import NEGATIONS, STOPWORDS, content_stems, stem, words
+
+# Question words that say little about the subject: missing from a passage, they
+# barely count against it.
+GENERIC = frozenset(
+    stem(word)
+    for word in [
+        "name",
+        "named",
+        "called",
+        "call",
+        "use",
+        "used",
+        "using",
+        "type",
+        "types",
+        "kind",
+        "example",
+        "examples",
+        "first",
+        "main",
+        "mean",
+        "meaning",
+        "happen",
+        "happens",
+        "happened",
+        "make",
+        "makes",
+        "made",
+        "work",
+        "works",
+        "common",
+        "usual",
+        "purpose",
+        "difference",
+        "different",
+        "do",
+        "done",
+        "get",
+        "need",
+        "part",
+        "role",
+    ]
+)
+
+ANAPHORA = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "there", "why", "how"])
+
+STEERING = re.compile(
+    r"ignore (?:all |any |the |your |previous |prior |above )*(?:instructions?|lesson|rules?|prompt|context)"
+    r"|system prompt|your (?:instructions|prompt|rules)|developer mode|jailbreak|pretend (?:you|to be)"
+    r"|you are now|act as |from (?:your )?general knowledge|forget (?:the|your|everything)"
+    r"|disregard (?:the|your|all|previous)|override|i authori[sz]e you|reveal your",
+    re.IGNORECASE,
+)
+
+NUMBER_QUESTION = re.compile(
+    r"\bhow (?:many|much|long|old|far|big|large|fast|often|high|small|wide|tall|deep)\b"
+    r"|\bwhat (?:percentage|percent|number|proportion|fraction|amount|share|size|rate)\b",
+    re.IGNORECASE,
+)
+DATE_QUESTION = re.compile(
+    r"^\s*when\b|\b(?:what|which) (?:year|century|decade|date|month|day|period|era)\b|\bin what year\b|\bsince when\b", re.IGNORECASE
+)
+NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:who|whom|whose)\b|\bwhat (?:person|people|company|organi[sz]ation|group)\b", re.IGNORECASE)
+PLACE_QUESTION = re.compile(r"^\s*where\b|\bwhat (?:country|city|place|region|state|continent|town|river)\b", re.IGNORECASE)
+REASON_QUESTION = re.compile(r"^\s*why\b|\bwhat (?:reason|causes?|caused)\b|\bhow come\b", re.IGNORECASE)
+
+NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "dozen",
+        "half",
+        "twice",
+        "once",
+        "double",
+        "triple",
+    ]
+)
+MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
+YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\bcentur(?:y|ies)\b|\bdecades?\b|\b\d+(?:st|nd|rd|th)\b|\bBC\b|\bAD\b")
+REASON_WORDS = re.compile(
+    r"\b(?:because|since|due to|so that|in order|reason|as a result|therefore|cause[sd]?|leads? to|so\b|thus|hence)\b", re.IGNORECASE
+)
+CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
+
+
+FEATURES = (
+    "coverage_best", "coverage_window", "coverage_lesson", "missing_from_lesson", "names_missing_lesson",
+    "names_missing_window", "asks_for_type", "type_missing", "negation_mismatch", "bigram_overlap",
+    "question_terms", "new_information", "margin", "best_score",
+)  # fmt: skip
+
+
+@dataclass
+class Judgement:
+    best: Passage | None
+    probability: float
+    covered: bool
+    passages: list[Passage] = field(default_factory=list)  # what the answer quotes, in lesson order
+    features: dict[str, float] = field(default_factory=lambda: dict.fromkeys(FEATURES, 0.0))
+    steering: bool = False
+
+
+def is_steering(question: str) -> bool:
+    """Return True when the question tries to change the tutor's rules rather than ask about the lesson."""
+    return bool(STEERING.search(question))
+
+
+def _weights(lesson: LessonText, stems: list[str]) -> dict[str, float]:
+    total = max(1, len(lesson.passages))
+    weights = {}
+    for item in stems:
+        frequency = lesson.document_frequency.get(item, 0)
+        weight = math.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5))
+        weights[item] = weight * (0.3 if item in GENERIC else 1.0)
+    return weights
+
+
+def _bm25(passage: Passage, weights: dict[str, float], average_length: float) -> float:
+    score = 0.0
+    length = len(passage.stems)
+    for item, weight in weights.items():
+        count = passage.stems.count(item)
+        if count:
+            score += weight * count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length / average_length))
+    return score
+
+
+def _coverage(weights: dict[str, float], present: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(weight for item, weight in weights.items() if item in present) / total if total else 0.0
+
+
+def _term_synonyms(lesson: LessonText, stems: set[str]) -> list[str]:
+    """Return the stems of key terms whose definition the question paraphrases."""
+    found = []
+    for term, definition in lesson.key_terms:
+        term_stems = content_stems(term)
+        definition_stems = set(content_stems(definition))
+        if not term_stems or not definition_stems or set(term_stems) <= stems:
+            continue
+        shared = len(definition_stems & stems)
+        if shared >= 2 and shared / len(definition_stems) >= 0.25:
+            found.extend(term_stems)
+    return found
+
+
+def _answer_type(question: str) -> str:
+    for kind, pattern in (
+        ("number", NUMBER_QUESTION),
+        ("date", DATE_QUESTION),
+        ("name", NAME_QUESTION),
+        ("place", PLACE_QUESTION),
+        ("reason", REASON_QUESTION),
+    ):
+        if pattern.search(question):
+            return kind
+    return ""
+
+
+def _has_answer_type(kind: str, text: str, question_words: set[str]) -> bool:
+    fresh = [word for word in words(text) if word not in question_words]
+    if kind == "number":
+        return any(any(ch.isdigit() for ch in word) or word in NUMBER_WORDS for word in fresh)
+    if kind == "date":
+        return bool(YEAR.search(text)) or any(word in MONTHS for word in fresh)
+    if kind in ("name", "place"):
+        return any(match.group().lower() not in question_words for match in CAPITALISED.finditer(text))
+    if kind == "reason":
+        return bool(REASON_WORDS.search(text))
+    return True
+
+
+def _names_and_numbers(question: str) -> list[str]:
+    """Return the stems of the question's capitalised words (after its first) and numbers."""
+    found = [stem(match.group().lower()) for match in CAPITALISED.finditer(question)]
+    found += [word for word in words(question) if any(ch.isdigit() for ch in word)]
+    return [item for item in found if item not in STOPWORDS]
+
+
+def _bigrams(stems: list[str] | tuple[str, ...]) -> set[tuple[str, str]]:
+    return set(zip(stems, stems[1:], strict=False))
+
+
+def judge(lesson: LessonText, question: str, *, context: str = "", model: AnswerabilityModel | None = None) -> Judgement:
+    """Find the passages that best answer question and judge whether they really do.
+
+    context is earlier conversation, used only to make sense of a short follow-up.
+    """
+    model = model or default_model()
+    if is_steering(question):
+        return Judgement(best=None, probability=0.0, covered=False, steering=True)
+    stems = content_stems(question)
+    if not stems or not lesson.passages:
+        return Judgement(best=None, probability=0.0, covered=False)
+    question_words = set(words(question))
+    weights = _weights(lesson, list(dict.fromkeys(stems)))
+    search_weights = dict(weights)
+    for item in _term_synonyms(lesson, set(stems)):
+        search_weights.setdefault(item, 0.6 * _weights(lesson, [item])[item])
+    if context and (len(set(stems)) <= 2 or question_words & ANAPHORA):
+        for item, weight in _weights(lesson, content_stems(context)).items():
+            search_weights.setdefault(item, 0.5 * weight)
+
+    average = sum(len(passage.stems) for passage in lesson.passages) / len(lesson.passages)
+    scores = [_bm25(passage, search_weights, average) for passage in lesson.passages]
+    order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
+    best_index = order[0]
+    best = lesson.passages[best_index]
+    window = [
+        lesson.passages[index]
+        for index in (best_index - 1, best_index, best_index + 1)
+        if 0 <= index < len(lesson.passages) and lesson.passages[index].section == best.section
+    ]
+    window_stems = {item for passage in window for item in passage.stems}
+    window_text = " ".join(passage.text for passage in window)
+
+    names = _names_and_numbers(question)
+    kind = _answer_type(question)
+    question_bigrams = _bigrams(stems)
+    negated = bool(question_words & NEGATIONS) or "n't" in question.lower()
+    second = scores[order[1]] if len(order) > 1 else 0.0
+    features = {
+        "coverage_best": _coverage(search_weights, set(best.stems)),
+        "coverage_window": _coverage(search_weights, window_stems),
+        "coverage_lesson": _coverage(weights, lesson.vocabulary),
+        "missing_from_lesson": sum(weight for item, weight in weights.items() if item not in lesson.vocabulary and item not in GENERIC),
+        "names_missing_lesson": float(sum(1 for item in names if item not in lesson.vocabulary)),
+        "names_missing_window": float(sum(1 for item in names if item not in window_stems)),
+        "asks_for_type": 1.0 if kind else 0.0,
+        "type_missing": 0.0 if _has_answer_type(kind, window_text, question_words) else 1.0,
+        "negation_mismatch": 1.0 if negated and not (set(words(window_text)) & NEGATIONS or "n't" in window_text.lower()) else 0.0,
+        "bigram_overlap": len(question_bigrams & _bigrams(best.stems)) / len(question_bigrams) if question_bigrams else 0.0,
+        "question_terms": math.log1p(len(set(stems))),
+        "new_information": math.log1p(len(set(best.stems) - set(stems))),
+        "margin": (scores[best_index] - second) / scores[best_index] if scores[best_index] else 0.0,
+        "best_score": math.log1p(scores[best_index]),
+    }
+    probability = model.probability(features)
+    covered = scores[best_index] > 0 and probability >= model.threshold
+    return Judgement(
+        best=best, probability=probability, covered=covered, passages=_answer_passages(lesson, best_index, scores, stems), features=features
+    )
+
+
+def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], stems: list[str]) -> list[Passage]:
+    """Return the best passage, with the one after it when the best alone is too thin."""
+    chosen = [best_index]
+    best = lesson.passages[best_index]
+    following = best_index + 1
+    if following < len(lesson.passages) and lesson.passages[following].section == best.section and (len(best.stems) < 8 or scores[following] > 0):
+        chosen.append(following)
+    return [lesson.passages[index] for index in sorted(set(chosen))]

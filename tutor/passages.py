@@ -1,0 +1,121 @@
+"""A lesson as the tutor reads it: sections of short passages, each a sentence or a table row.
+
+Passages come from the lesson's Markdown rather than its flattened text, so a code
+block never runs into the sentence after it and a table row stays one fact. Code is
+kept out of answers: learners get the prose that explains it, with a link to the
+section that shows it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from lessons.markdown import _markdown, render_inline
+from tutor.text import content_stems, sentences
+
+INTRO_ANCHOR = "lesson-intro"
+KEY_TERMS_TITLE = "Key terms"
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    section: int  # index into LessonText.sections
+    text: str
+    stems: tuple[str, ...]
+    is_definition: bool = False  # a key term's definition, "term: definition"
+
+
+@dataclass
+class LessonText:
+    """Everything the offline engine needs to know about one lesson, built once per import."""
+
+    title: str
+    sections: list[SectionRef]
+    passages: list[Passage]
+    key_terms: list[tuple[str, str]] = field(default_factory=list)  # (term, definition)
+
+    @cached_property
+    def document_frequency(self) -> Counter:
+        return Counter(stem for passage in self.passages for stem in set(passage.stems))
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self.document_frequency)
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "sections": [[ref.title, ref.anchor] for ref in self.sections],
+            "passages": [[p.section, p.text, " ".join(p.stems), int(p.is_definition)] for p in self.passages],
+            "key_terms": [list(pair) for pair in self.key_terms],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> LessonText:
+        return cls(
+            title=data["title"],
+            sections=[SectionRef(title, anchor) for title, anchor in data["sections"]],
+            passages=[Passage(section, text, tuple(stems.split()), bool(definition)) for section, text, stems, definition in data["passages"]],
+            key_terms=[(term, definition) for term, definition in data["key_terms"]],
+        )
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def inline_text(markdown: str) -> str:
+    """Return one line of Markdown as plain text ("`isna()` is True" -> "isna() is True")."""
+    return " ".join(html.unescape(_TAG.sub("", render_inline(markdown))).split())
+
+
+def markdown_passages(markdown: str) -> list[str]:
+    """Return the prose sentences and table rows of a piece of lesson Markdown, in order."""
+    found: list[str] = []
+    row: list[str] | None = None  # the cells of the table row being read
+    for token in _markdown().parse(markdown):
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            if any(row):
+                found.append(" | ".join(row))
+            row = None
+        elif token.type == "inline" and token.content.strip():
+            text = inline_text(token.content)
+            if row is not None:
+                row.append(text)
+            else:
+                found.extend(sentences(text))
+    return found
+
+
+def build_lesson_text(title: str, intro: str, sections: list[tuple[str, str, str]], key_terms: list[tuple[str, str]]) -> LessonText:
+    """Build a LessonText from Markdown: intro, sections as (heading, anchor, markdown), key terms."""
+    refs: list[SectionRef] = []
+    passages: list[Passage] = []
+
+    def add(ref: SectionRef, texts: list[str], *, definition: bool = False) -> None:
+        refs.append(ref)
+        index = len(refs) - 1
+        for text in texts:
+            stems = tuple(content_stems(text))
+            if stems:
+                passages.append(Passage(index, text, stems, definition))
+
+    if intro.strip():
+        add(SectionRef("Introduction", INTRO_ANCHOR), markdown_passages(intro))
+    for heading, anchor, markdown in sections:
+        heading_text = inline_text(heading)
+        add(SectionRef(heading_text, anchor), markdown_passages(markdown))
+    if key_terms:
+        add(SectionRef(KEY_TERMS_TITLE, "key-terms-title"), [f"{term}: {definition}" for term, definition in key_terms], definition=True)
+    return LessonText(title=title, sections=refs, passages=passages, key_terms=list(key_terms))

@@ -1,0 +1,117 @@
+"""Asking the tutor: check the question, pick the engine, point elsewhere, keep a log."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from itertools import combinations
+
+from django.conf import settings
+
+from lessons.models import Lesson
+from lessons.search import LessonSearch, search_words
+from tutor.engines import Engine, OfflineEngine, Turn
+from tutor.index import lesson_text
+from tutor.models import AskedQuestion
+from tutor.offline import judge
+from tutor.replies import Reason, SeeAlso, TutorReply
+
+MAX_QUESTION_CHARS = 1000
+MAX_HISTORY_TURNS = 4
+MAX_SEE_ALSO = 2
+SEE_ALSO_CANDIDATES = 6
+
+
+class TutorInputError(ValueError):
+    """A question the tutor will not take, with a message fit for the learner."""
+
+
+def clean_question(question: object) -> str:
+    """Return the question stripped, or raise TutorInputError saying what is wrong with it."""
+    if not isinstance(question, str) or not question.strip():
+        raise TutorInputError("Type a question about this lesson.")
+    question = " ".join(question.split())
+    if len(question) > MAX_QUESTION_CHARS:
+        raise TutorInputError(f"Keep your question under {MAX_QUESTION_CHARS:,} characters.")
+    return question
+
+
+def clean_history(history: object) -> list[Turn]:
+    """Return the last few well-formed turns of a history list; raise TutorInputError when it is not a list of turns."""
+    if history in (None, ""):
+        return []
+    if not isinstance(history, list):
+        raise TutorInputError("history must be a list of earlier turns.")
+    turns = []
+    for item in history[-MAX_HISTORY_TURNS:]:
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise TutorInputError("Each history turn needs a question (and optionally the answer given).")
+        answer = item.get("answer", "")
+        if not isinstance(answer, str):
+            raise TutorInputError("A history turn's answer must be text.")
+        turns.append(Turn(question=item["question"][:MAX_QUESTION_CHARS], answer=answer[:4000]))
+    return turns
+
+
+def configured_engine() -> Engine:
+    """The engine the settings ask for: an OpenAI-compatible model when configured, else offline."""
+    if settings.TUTOR_BASE_URL and settings.TUTOR_MODEL:
+        from tutor.llm import OpenAICompatibleEngine
+
+        return OpenAICompatibleEngine.from_settings()
+    return OfflineEngine()
+
+
+def ask(lesson: Lesson, question: object, history: object = None, *, user=None, engine: Engine | None = None, log: bool = True) -> TutorReply:
+    """Answer a question about one lesson from that lesson's text only.
+
+    Raises TutorInputError for an empty, oversized or malformed question.
+    """
+    started = time.perf_counter()
+    question = clean_question(question)
+    turns = clean_history(history)
+    engine = engine or configured_engine()
+    reply = engine.reply(lesson_text(lesson), question, turns)
+    if reply.reason == Reason.NOT_COVERED:
+        reply = replace(reply, see_also=lessons_that_cover(lesson, question))
+        if reply.see_also:
+            titles = " or ".join(f"“{item.title}”" for item in reply.see_also)
+            reply.answer = f"{reply.answer} It's covered in {titles}."
+    reply.latency_ms = round((time.perf_counter() - started) * 1000)
+    if log:
+        AskedQuestion.objects.create(
+            lesson=lesson,
+            user=user if user is not None and user.is_authenticated else None,
+            question=question,
+            covered=reply.covered,
+            reason=reply.reason,
+            engine=reply.engine,
+            sections=[citation.anchor for citation in reply.citations],
+            latency_ms=reply.latency_ms,
+        )
+    return reply
+
+
+def lessons_that_cover(lesson: Lesson, question: str) -> list[SeeAlso]:
+    """Return other published lessons whose own text answers the question (by the offline judgement)."""
+    found = []
+    for other in _candidate_lessons(question):
+        if other.pk == lesson.pk:
+            continue
+        if judge(lesson_text(other), question).covered:
+            found.append(SeeAlso(slug=other.slug, title=other.title, url=other.get_absolute_url()))
+            if len(found) == MAX_SEE_ALSO:
+                break
+    return found
+
+
+def _candidate_lessons(question: str) -> list[Lesson]:
+    """Lessons that contain all of the question's words; failing that, pairs of its longest words."""
+    words = search_words(question)
+    candidates = {lesson.pk: lesson for lesson in LessonSearch(words)[:SEE_ALSO_CANDIDATES]}
+    if len(candidates) < SEE_ALSO_CANDIDATES:
+        specific = sorted(words, key=len, reverse=True)[:4]
+        for first, second in combinations(specific, 2):
+            for lesson in LessonSearch([first, second])[:3]:
+                candidates.setdefault(lesson.pk, lesson)
+    return list(candidates.values())[: SEE_ALSO_CANDIDATES * 2]

@@ -1,0 +1,293 @@
+"""Words, stems and sentences: the text handling every tutor engine shares.
+
+Questions and lessons are compared by stems (the Snowball English stemmer), so
+"joins", "joined" and "joining" meet; small function words are dropped because they
+say nothing about what a question is about.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+# Letters (with inner apostrophes, dots and underscores, so "isna", "df.groupby" and
+# "don't" stay whole), or numbers with their separators and a trailing percent sign.
+WORD = re.compile(r"[^\W\d_](?:[\w']|\.(?=\w))*|\d+(?:[.,:/]\d+)*%?", re.UNICODE)
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "can't",
+        "cannot",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "ever",
+        "few",
+        "for",
+        "from",
+        "further",
+        "get",
+        "gets",
+        "got",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "he'd",
+        "he'll",
+        "he's",
+        "her",
+        "here",
+        "here's",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "how's",
+        "however",
+        "i",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "just",
+        "let's",
+        "like",
+        "me",
+        "might",
+        "more",
+        "most",
+        "mustn't",
+        "my",
+        "myself",
+        "nor",
+        "of",
+        "off",
+        "on",
+        "once",
+        "one",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "please",
+        "same",
+        "shan't",
+        "she",
+        "she'd",
+        "she'll",
+        "she's",
+        "should",
+        "shouldn't",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "there's",
+        "these",
+        "they",
+        "they'd",
+        "they'll",
+        "they're",
+        "they've",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "was",
+        "wasn't",
+        "we",
+        "we'd",
+        "we'll",
+        "we're",
+        "we've",
+        "were",
+        "weren't",
+        "what",
+        "what's",
+        "when",
+        "when's",
+        "where",
+        "where's",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "who's",
+        "whom",
+        "whose",
+        "why",
+        "why's",
+        "will",
+        "with",
+        "won't",
+        "would",
+        "wouldn't",
+        "yet",
+        "you",
+        "you'd",
+        "you'll",
+        "you're",
+        "you've",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "tell",
+        "explain",
+        "know",
+        "mean",
+        "means",
+        "meant",
+        "say",
+        "says",
+        "said",
+        "want",
+        "wanted",
+        "give",
+        "show",
+        "let",
+        "us",
+        "okay",
+        "ok",
+        "hi",
+        "hello",
+        "thanks",
+        "thank",
+        "really",
+        "actually",
+        "exactly",
+        "basically",
+        "just",
+        "something",
+        "anything",
+        "thing",
+        "things",
+        "way",
+        "ways",
+        "kind",
+        "sort",
+        "lot",
+        "bit",
+    ]
+)
+
+# Words that make a question negative: a passage that answers "which did not..." must
+# speak of the negative too.
+NEGATIONS = frozenset(["not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "n't", "cannot"])
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[`*]?[A-Z0-9`])")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Return the stem of one lower-case word ("grouping" -> "group")."""
+    word = word.strip("'").replace("'s", "")
+    if "." in word or "_" in word or any(ch.isdigit() for ch in word):
+        return word  # identifiers and numbers are compared as written
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Return the lower-case words of text, in order."""
+    return [match.group().lower() for match in WORD.finditer(text)]
+
+
+def content_stems(text: str) -> list[str]:
+    """Return the stems of the words of text that carry meaning, in order."""
+    return [stem(word) for word in words(text) if (word not in STOPWORDS and len(word) > 1) or word.isdigit()]
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph of prose into sentences; lines are split too."""
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            found.extend(part.strip() for part in SENTENCE_END.split(line) if part.strip())
+    return found
+
+
+def normalise(text: str) -> str:
+    """Return text in lower case with every run of white space as one space."""
+    return " ".join(text.lower().split())
