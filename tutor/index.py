@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from django.db import transaction
 
+from lessons.authoring.importer import lesson_anchors
+from lessons.authoring.parsing import ParsedLesson
 from lessons.models import Lesson
 from tutor.models import LessonIndex
 from tutor.passages import LessonText, build_lesson_text
@@ -54,3 +56,10 @@ def on_catalog_imported(sender, report, **kwargs) -> None:
     """Rebuild the index of the lessons an import added or rewrote."""
     if report.changed_lessons:
         rebuild_indexes(report.changed_lessons)
+
+
+def lesson_text_from_files(parsed: ParsedLesson) -> LessonText:
+    """Read a parsed lesson file as the importer would store it (same anchors), without a database."""
+    section_anchors, _ = lesson_anchors(parsed)
+    sections = [(section.heading, anchor, section.markdown) for section, anchor in zip(parsed.sections, section_anchors, strict=True)]
+    return build_lesson_text(parsed.title, parsed.intro, sections, [(term.term, term.definition) for term in parsed.key_terms])

@@ -124,10 +124,93 @@ CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
 
 
 FEATURES = (
-    "coverage_best", "coverage_window", "coverage_lesson", "missing_from_lesson", "names_missing_lesson",
+    "coverage_best", "coverage_window", "missing_from_lesson", "names_missing_lesson",
     "names_missing_window", "asks_for_type", "type_missing", "negation_mismatch", "bigram_overlap",
-    "question_terms", "new_information", "margin", "best_score",
+    "question_terms", "new_information", "margin", "best_score", "missing_window_count", "missing_window_max",
+    "antonym_in_window", "number_mismatch",
 )  # fmt: skip
+
+# Pairs of opposites: a question that asks about one while the passage says the other
+# is about something the lesson does not say.
+OPPOSITES = [
+    tuple(stem(word) for word in pair.split("/"))
+    for pair in [
+        "increase/decrease",
+        "increase/decline",
+        "grow/decline",
+        "grow/shrink",
+        "rise/fall",
+        "rise/drop",
+        "gain/lose",
+        "win/lose",
+        "more/less",
+        "more/fewer",
+        "larger/smaller",
+        "largest/smallest",
+        "large/small",
+        "big/small",
+        "high/low",
+        "higher/lower",
+        "highest/lowest",
+        "long/short",
+        "longer/shorter",
+        "longest/shortest",
+        "fast/slow",
+        "faster/slower",
+        "early/late",
+        "earlier/later",
+        "earliest/latest",
+        "first/last",
+        "first/second",
+        "second/third",
+        "before/after",
+        "start/end",
+        "begin/end",
+        "open/close",
+        "accept/reject",
+        "allow/forbid",
+        "allow/prevent",
+        "attract/repel",
+        "support/oppose",
+        "strong/weak",
+        "stronger/weaker",
+        "north/south",
+        "east/west",
+        "major/minor",
+        "maximum/minimum",
+        "positive/negative",
+        "success/failure",
+        "succeed/fail",
+        "include/exclude",
+        "same/different",
+        "true/false",
+        "old/new",
+        "older/newer",
+        "oldest/newest",
+        "public/private",
+        "internal/external",
+        "inner/outer",
+        "upper/lower",
+        "add/remove",
+        "import/export",
+        "rich/poor",
+        "heavy/light",
+        "hot/cold",
+        "wet/dry",
+        "always/never",
+        "all/none",
+        "many/few",
+        "most/least",
+        "best/worst",
+        "better/worse",
+        "good/bad",
+        "legal/illegal",
+        "possible/impossible",
+        "mean/median",
+        "ascending/descending",
+        "left/right",
+    ]
+]
 
 
 @dataclass
@@ -155,14 +238,14 @@ def _weights(lesson: LessonText, stems: list[str]) -> dict[str, float]:
     return weights
 
 
-def _bm25(passage: Passage, weights: dict[str, float], average_length: float) -> float:
-    score = 0.0
-    length = len(passage.stems)
+def _bm25_scores(lesson: LessonText, weights: dict[str, float]) -> list[float]:
+    """Score every passage by BM25, touching only the passages that hold a question word."""
+    scores = [0.0] * len(lesson.passages)
+    lengths, average = lesson.passage_lengths, lesson.average_length
     for item, weight in weights.items():
-        count = passage.stems.count(item)
-        if count:
-            score += weight * count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length / average_length))
-    return score
+        for index, count in lesson.postings.get(item, ()):
+            scores[index] += weight * count * 2.2 / (count + 1.2 * (0.25 + 0.75 * lengths[index] / average))
+    return scores
 
 
 def _coverage(weights: dict[str, float], present: set[str]) -> float:
@@ -217,6 +300,24 @@ def _names_and_numbers(question: str) -> list[str]:
     return [item for item in found if item not in STOPWORDS]
 
 
+def _mismatch_features(weights: dict[str, float], window_stems: set[str], question: str, window_text: str) -> dict[str, float]:
+    """How the question's own words fail to appear where the answer should be."""
+    missing = {item: weight for item, weight in weights.items() if item not in window_stems and item not in GENERIC}
+    question_stems = set(weights)
+    antonym = any(
+        (a in question_stems and a not in window_stems and b in window_stems) or (b in question_stems and b not in window_stems and a in window_stems)
+        for a, b in OPPOSITES
+    )
+    question_numbers = {word for word in words(question) if any(ch.isdigit() for ch in word)}
+    window_numbers = {word for word in words(window_text) if any(ch.isdigit() for ch in word)}
+    return {
+        "missing_window_count": float(len(missing)),
+        "missing_window_max": max(missing.values(), default=0.0),
+        "antonym_in_window": 1.0 if antonym else 0.0,
+        "number_mismatch": 1.0 if question_numbers - window_numbers else 0.0,
+    }
+
+
 def _bigrams(stems: list[str] | tuple[str, ...]) -> set[tuple[str, str]]:
     return set(zip(stems, stems[1:], strict=False))
 
@@ -225,10 +326,57 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
     """Find the passages that best answer question and judge whether they really do.
 
     context is earlier conversation, used only to make sense of a short follow-up.
+    A question in several parts ("what is X and when do I use it?") is judged part by
+    part; the lesson covers it when it covers any part, and the answer quotes each.
     """
     model = model or default_model()
     if is_steering(question):
         return Judgement(best=None, probability=0.0, covered=False, steering=True)
+    term = _asked_term(lesson, question)
+    if term is not None:
+        return term
+    parts = question_parts(question)
+    if len(parts) == 1:
+        return _judge_part(lesson, question, context, model)
+    judged = [_judge_part(lesson, part, context or question, model) for part in parts]
+    covered = [judgement for judgement in judged if judgement.covered]
+    lead = max(covered or judged, key=lambda judgement: judgement.probability)
+    passages = {id(passage): passage for judgement in covered for passage in judgement.passages}
+    ordered = sorted(passages.values(), key=lesson.passages.index)[:4]
+    return Judgement(best=lead.best, probability=lead.probability, covered=bool(covered), passages=ordered, features=lead.features)
+
+
+QUESTION_SPLIT = re.compile(
+    r"\?\s+(?=\S)|[;,]?\s+and\s+(?=(?:what|why|how|when|where|which|who|is|are|does|do|can|should)\b)|,\s+(?=(?:what|why|how|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """Split a question at its joints ("...? And why...", "... and how ...") into parts worth answering."""
+    parts = [part.strip(" ?,;") for part in QUESTION_SPLIT.split(question)]
+    parts = [part for part in parts if len(content_stems(part)) >= 1]
+    return parts if len(parts) > 1 and all(len(content_stems(part)) >= 2 for part in parts) else [question]
+
+
+def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
+    """A question that only names one of the lesson's key terms ("what's a sentinel value?", "NaN?"):
+    answer with its definition and the first place the lesson uses it."""
+    asked = set(content_stems(question)) - GENERIC
+    if not asked or len(asked) > 4:
+        return None
+    for term, _definition in lesson.key_terms:
+        term_stems = set(content_stems(term))
+        if term_stems and asked == term_stems:
+            definition = next((p for p in lesson.passages if p.is_definition and p.text.startswith(f"{term}:")), None)
+            mention = next((p for p in lesson.passages if not p.is_definition and term_stems <= set(p.stems)), None)
+            passages = [passage for passage in (mention, definition) if passage is not None]
+            if passages:
+                return Judgement(best=definition or mention, probability=1.0, covered=True, passages=passages)
+    return None
+
+
+def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel) -> Judgement:
     stems = content_stems(question)
     if not stems or not lesson.passages:
         return Judgement(best=None, probability=0.0, covered=False)
@@ -241,8 +389,7 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
         for item, weight in _weights(lesson, content_stems(context)).items():
             search_weights.setdefault(item, 0.5 * weight)
 
-    average = sum(len(passage.stems) for passage in lesson.passages) / len(lesson.passages)
-    scores = [_bm25(passage, search_weights, average) for passage in lesson.passages]
+    scores = _bm25_scores(lesson, search_weights)
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
     best_index = order[0]
     best = lesson.passages[best_index]
@@ -262,7 +409,6 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
     features = {
         "coverage_best": _coverage(search_weights, set(best.stems)),
         "coverage_window": _coverage(search_weights, window_stems),
-        "coverage_lesson": _coverage(weights, lesson.vocabulary),
         "missing_from_lesson": sum(weight for item, weight in weights.items() if item not in lesson.vocabulary and item not in GENERIC),
         "names_missing_lesson": float(sum(1 for item in names if item not in lesson.vocabulary)),
         "names_missing_window": float(sum(1 for item in names if item not in window_stems)),
@@ -274,6 +420,7 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
         "new_information": math.log1p(len(set(best.stems) - set(stems))),
         "margin": (scores[best_index] - second) / scores[best_index] if scores[best_index] else 0.0,
         "best_score": math.log1p(scores[best_index]),
+        **_mismatch_features(weights, window_stems, question, window_text),
     }
     probability = model.probability(features)
     covered = scores[best_index] > 0 and probability >= model.threshold

@@ -52,6 +52,23 @@ class LessonText:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self.document_frequency)
 
+    @cached_property
+    def postings(self) -> dict[str, list[tuple[int, int]]]:
+        """For each stem, the passages holding it: (passage index, times it occurs)."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for index, passage in enumerate(self.passages):
+            for item, count in Counter(passage.stems).items():
+                found.setdefault(item, []).append((index, count))
+        return found
+
+    @cached_property
+    def passage_lengths(self) -> list[int]:
+        return [len(passage.stems) for passage in self.passages]
+
+    @cached_property
+    def average_length(self) -> float:
+        return sum(self.passage_lengths) / len(self.passages) if self.passages else 1.0
+
     def to_json(self) -> dict:
         return {
             "title": self.title,

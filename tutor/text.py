@@ -259,12 +259,49 @@ NEGATIONS = frozenset(["not", "no", "never", "none", "nothing", "nobody", "neith
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[`*]?[A-Z0-9`])")
 
 
+# Irregular verbs the stemmer cannot bring together ("became" and "become").
+_IRREGULAR = {
+    form: base
+    for base, *forms in (
+        line.split()
+        for line in """
+        arise arose arisen; be was were been; bear bore born borne; beat beaten; become became; begin began begun;
+        bend bent; bind bound; bite bit bitten; blow blew blown; break broke broken; bring brought; build built;
+        buy bought; catch caught; choose chose chosen; come came; cost; cut; deal dealt; dig dug; do did done;
+        draw drew drawn; drink drank drunk; drive drove driven; eat ate eaten; fall fell fallen; feed fed; feel felt;
+        fight fought; find found; flee fled; fly flew flown; forbid forbade forbidden; forget forgot forgotten;
+        freeze froze frozen; get got gotten; give gave given; go went gone; grow grew grown; hang hung; have had;
+        hear heard; hide hid hidden; hold held; keep kept; know knew known; lay laid; lead led; leave left;
+        lend lent; lie lay lain; lose lost; make made; mean meant; meet met; pay paid; ride rode ridden;
+        ring rang rung; rise rose risen; run ran; say said; see saw seen; seek sought; sell sold; send sent;
+        shake shook shaken; shoot shot; show shown; shrink shrank shrunk; sing sang sung; sink sank sunk; sit sat;
+        sleep slept; speak spoke spoken; spend spent; stand stood; steal stole stolen; stick stuck; strike struck;
+        swear swore sworn; swim swam swum; take took taken; teach taught; tear tore torn; tell told; think thought;
+        throw threw thrown; understand understood; wake woke woken; wear wore worn; win won; write wrote written;
+        undertake undertook undertaken; overcome overcame; withdraw withdrew withdrawn; arise arose
+        """.replace("\n", " ").split(";")
+        if line.split()
+    )
+    for form in forms
+}
+# British spellings meet American ones ("centre", "center"; "colour", "color").
+_SPELLING = [
+    (re.compile(r"^(cent|met|theat|fib|lit|calib|spect|meag|somb)re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"^(colo|favo|hono|labo|behavio|neighbo|harbo|humo|vigo|rumo|armo)ur(s|ed|ing|ite|ites|able)?$"), r"\1r\2"),
+    (re.compile(r"^(\w{3,})is(e|ed|es|ing|ation|ations|er|ers)$"), r"\1iz\2"),
+    (re.compile(r"^(\w{3,})ys(e|ed|es|ing)$"), r"\1yz\2"),
+]
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Return the stem of one lower-case word ("grouping" -> "group")."""
-    word = word.strip("'").replace("'s", "")
+    """Return the stem of one lower-case word ("grouping" -> "group", "became" -> "becom")."""
+    word = word.strip("'").removesuffix("'s")
     if "." in word or "_" in word or any(ch.isdigit() for ch in word):
         return word  # identifiers and numbers are compared as written
+    word = _IRREGULAR.get(word, word)
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
     return _STEMMER.stemWord(word)
 
 

@@ -129,16 +129,16 @@ def _write_lesson(lesson: Lesson, parsed: ParsedLesson, track: Track, fingerprin
     lesson.is_archived = False
     lesson.content_hash = fingerprint
 
-    anchors: set[str] = set()
+    section_anchors, term_anchors = lesson_anchors(parsed)
     sections = []
-    for position, parsed_section in enumerate(parsed.sections, start=1):
+    for position, (parsed_section, anchor) in enumerate(zip(parsed.sections, section_anchors, strict=True), start=1):
         body_html = render_markdown(parsed_section.markdown)
         sections.append(
             Section(
                 position=position,
                 heading=parsed_section.heading,
                 heading_html=render_inline(parsed_section.heading),
-                anchor=unique_anchor(parsed_section.heading, anchors),
+                anchor=anchor,
                 body_markdown=parsed_section.markdown,
                 body_html=body_html,
                 body_text=html_to_text(body_html),
@@ -150,9 +150,9 @@ def _write_lesson(lesson: Lesson, parsed: ParsedLesson, track: Track, fingerprin
             term=term.term,
             definition=term.definition,
             definition_html=render_inline(term.definition),
-            anchor=unique_anchor(f"term-{term.term}", anchors),
+            anchor=anchor,
         )
-        for position, term in enumerate(parsed.key_terms, start=1)
+        for position, (term, anchor) in enumerate(zip(parsed.key_terms, term_anchors, strict=True), start=1)
     ]
     lesson.search_text = " ".join(
         [parsed.title, parsed.summary, parsed.big_idea, html_to_text(lesson.intro_html)]
@@ -168,6 +168,13 @@ def _write_lesson(lesson: Lesson, parsed: ParsedLesson, track: Track, fingerprin
         row.lesson = lesson
     Section.objects.bulk_create(sections)
     KeyTerm.objects.bulk_create(key_terms)
+
+
+def lesson_anchors(parsed: ParsedLesson) -> tuple[list[str], list[str]]:
+    """Return the anchors of a lesson's sections and of its key terms, unique within the page."""
+    taken: set[str] = set()
+    sections = [unique_anchor(section.heading, taken) for section in parsed.sections]
+    return sections, [unique_anchor(f"term-{term.term}", taken) for term in parsed.key_terms]
 
 
 def _number_catalog() -> None:
