@@ -98,7 +98,7 @@ def main() -> None:
     build_ms, (big_text, words) = timed(long_lesson, lessons, arguments.words)
     rows.append((f"one lesson of {words:,} words (the course's sections in a row)", big_text, build_ms))
 
-    print(f"offline tutor: {len(questions)} questions of the demo evaluation set, each asked {arguments.repeat}×; engine time per question")
+    print(f"offline tutor: {len(questions)} questions of the demo evaluation set, each asked {arguments.repeat} times; engine time per question")
     print(f"{'lesson':64}{'passages':>9}{'build ms':>10}{'load ms':>9}{'median ms':>11}{'p95 ms':>9}")
     verdicts = []
     for label, text, build_ms in rows:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
 from tutor.passages import LessonText, Passage
@@ -319,7 +320,7 @@ def _mismatch_features(weights: dict[str, float], window_stems: set[str], questi
 
 
 def _bigrams(stems: list[str] | tuple[str, ...]) -> set[tuple[str, str]]:
-    return set(zip(stems, stems[1:], strict=False))
+    return set(pairwise(stems))
 
 
 def judge(lesson: LessonText, question: str, *, context: str = "", model: AnswerabilityModel | None = None) -> Judgement:
