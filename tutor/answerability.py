@@ -68,11 +68,22 @@ def default_model() -> AnswerabilityModel:
 
 
 def fit_logistic(
-    rows: list[dict[str, float]], labels: list[int], features: tuple[str, ...], *, l2: float = 1.0, steps: int = 3000
+    rows: list[dict[str, float]],
+    labels: list[int],
+    features: tuple[str, ...],
+    *,
+    signs: dict[str, int] | None = None,
+    l2: float = 1.0,
+    steps: int = 3000,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Fit an L2-regularised logistic regression by gradient descent; deterministic.
 
-    Returns (means, scales, weights, bias) for standardised features.
+    signs fixes the direction of a feature's weight (+1 or -1) where we know it: more
+    of the question covered can never count against an answer, a name the lesson
+    never mentions can never count for one. Without it, a model learns the quirks of
+    its training set (in SQuAD 2.0, unanswerable questions reuse the passage's words)
+    and carries them to lessons. Returns (means, scales, weights, bias) for
+    standardised features.
     """
     x = np.array([[row[name] for name in features] for row in rows], dtype=float)
     y = np.array(labels, dtype=float)
@@ -81,6 +92,7 @@ def fit_logistic(
     scales[scales == 0] = 1.0
     z = (x - means) / scales
     weights = np.zeros(z.shape[1])
+    direction = np.array([(signs or {}).get(name, 0) for name in features])
     bias = 0.0
     rate = 0.5
     for _ in range(steps):
@@ -88,4 +100,6 @@ def fit_logistic(
         error = predicted - y
         weights -= rate * (z.T @ error / len(y) + l2 * weights / len(y))
         bias -= rate * error.mean()
+        weights = np.where(direction > 0, np.maximum(weights, 0.0), np.where(direction < 0, np.minimum(weights, 0.0), weights))
+        weights = np.where(direction > 0, np.maximum(weights, 0.0), np.where(direction < 0, np.minimum(weights, 0.0), weights))
     return means, scales, weights, float(bias)

@@ -23,46 +23,15 @@ from tutor.text import NEGATIONS, STOPWORDS, content_stems, stem, words
 # barely count against it.
 GENERIC = frozenset(
     stem(word)
-    for word in [
-        "name",
-        "named",
-        "called",
-        "call",
-        "use",
-        "used",
-        "using",
-        "type",
-        "types",
-        "kind",
-        "example",
-        "examples",
-        "first",
-        "main",
-        "mean",
-        "meaning",
-        "happen",
-        "happens",
-        "happened",
-        "make",
-        "makes",
-        "made",
-        "work",
-        "works",
-        "common",
-        "usual",
-        "purpose",
-        "difference",
-        "different",
-        "do",
-        "done",
-        "get",
-        "need",
-        "part",
-        "role",
-    ]
+    for word in """
+    name named called call use used using type types kind example examples first main mean meaning happen happens
+    happened make makes made work works common usual purpose difference different do done get need part role
+    define definition describe description year years century decade date time number amount percentage percent
+    term terms many much often
+    """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 
-ANAPHORA = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "there", "why", "how"])
+ANAPHORA = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "their"])
 
 STEERING = re.compile(
     r"ignore (?:all |any |the |your |previous |prior |above )*(?:instructions?|lesson|rules?|prompt|context)"
@@ -82,7 +51,6 @@ DATE_QUESTION = re.compile(
 )
 NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:who|whom|whose)\b|\bwhat (?:person|people|company|organi[sz]ation|group)\b", re.IGNORECASE)
 PLACE_QUESTION = re.compile(r"^\s*where\b|\bwhat (?:country|city|place|region|state|continent|town|river)\b", re.IGNORECASE)
-REASON_QUESTION = re.compile(r"^\s*why\b|\bwhat (?:reason|causes?|caused)\b|\bhow come\b", re.IGNORECASE)
 
 NUMBER_WORDS = frozenset(
     [
@@ -118,9 +86,6 @@ NUMBER_WORDS = frozenset(
 )
 MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
 YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\bcentur(?:y|ies)\b|\bdecades?\b|\b\d+(?:st|nd|rd|th)\b|\bBC\b|\bAD\b")
-REASON_WORDS = re.compile(
-    r"\b(?:because|since|due to|so that|in order|reason|as a result|therefore|cause[sd]?|leads? to|so\b|thus|hence)\b", re.IGNORECASE
-)
 CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
 
 
@@ -130,6 +95,14 @@ FEATURES = (
     "question_terms", "new_information", "margin", "best_score", "missing_window_count", "missing_window_max",
     "antonym_in_window", "number_mismatch",
 )  # fmt: skip
+
+# The direction each feature can push the judgement, where it is known (see fit_logistic).
+FEATURE_SIGNS = {
+    "coverage_best": 1, "coverage_window": 1, "bigram_overlap": 1, "best_score": 1,
+    "missing_from_lesson": -1, "names_missing_lesson": -1, "names_missing_window": -1, "type_missing": -1,
+    "negation_mismatch": -1, "missing_window_count": -1, "missing_window_max": -1, "antonym_in_window": -1,
+    "number_mismatch": -1,
+}  # fmt: skip
 
 # Pairs of opposites: a question that asks about one while the passage says the other
 # is about something the lesson does not say.
@@ -269,13 +242,8 @@ def _term_synonyms(lesson: LessonText, stems: set[str]) -> list[str]:
 
 
 def _answer_type(question: str) -> str:
-    for kind, pattern in (
-        ("number", NUMBER_QUESTION),
-        ("date", DATE_QUESTION),
-        ("name", NAME_QUESTION),
-        ("place", PLACE_QUESTION),
-        ("reason", REASON_QUESTION),
-    ):
+    # A reason is not checked: lessons explain without "because" as often as with it.
+    for kind, pattern in (("number", NUMBER_QUESTION), ("date", DATE_QUESTION), ("name", NAME_QUESTION), ("place", PLACE_QUESTION)):
         if pattern.search(question):
             return kind
     return ""
@@ -289,8 +257,6 @@ def _has_answer_type(kind: str, text: str, question_words: set[str]) -> bool:
         return bool(YEAR.search(text)) or any(word in MONTHS for word in fresh)
     if kind in ("name", "place"):
         return any(match.group().lower() not in question_words for match in CAPITALISED.finditer(text))
-    if kind == "reason":
-        return bool(REASON_WORDS.search(text))
     return True
 
 
@@ -377,7 +343,15 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
     return None
 
 
+def is_follow_up(question: str) -> bool:
+    """A question that needs the one before it: very short, or leaning on a pronoun ("why is that?")."""
+    stems = set(content_stems(question))
+    return len(stems) <= 1 or (len(stems) <= 4 and bool(set(words(question)) & ANAPHORA))
+
+
 def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel) -> Judgement:
+    if context and is_follow_up(question):
+        question = f"{context} {question}"  # the earlier question gives it its subject
     stems = content_stems(question)
     if not stems or not lesson.passages:
         return Judgement(best=None, probability=0.0, covered=False)
@@ -386,9 +360,6 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     search_weights = dict(weights)
     for item in _term_synonyms(lesson, set(stems)):
         search_weights.setdefault(item, 0.6 * _weights(lesson, [item])[item])
-    if context and (len(set(stems)) <= 2 or question_words & ANAPHORA):
-        for item, weight in _weights(lesson, content_stems(context)).items():
-            search_weights.setdefault(item, 0.5 * weight)
 
     scores = _bm25_scores(lesson, search_weights)
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
@@ -431,10 +402,20 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
 
 
 def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], stems: list[str]) -> list[Passage]:
-    """Return the best passage, with the one after it when the best alone is too thin."""
+    """Return the best passage with its context: the one before when the best leans on it
+    ("These are called..."), the one after when the best alone is thin or it helps too."""
     chosen = [best_index]
     best = lesson.passages[best_index]
+
+    def same_section(index: int) -> bool:
+        return 0 <= index < len(lesson.passages) and lesson.passages[index].section == best.section
+
+    if same_section(best_index - 1) and LEANS_BACK.match(best.text):
+        chosen.insert(0, best_index - 1)
     following = best_index + 1
-    if following < len(lesson.passages) and lesson.passages[following].section == best.section and (len(best.stems) < 8 or scores[following] > 0):
+    if len(chosen) == 1 and same_section(following) and (len(best.stems) < 8 or scores[following] > 0):
         chosen.append(following)
-    return [lesson.passages[index] for index in sorted(set(chosen))]
+    return [lesson.passages[index] for index in chosen]
+
+
+LEANS_BACK = re.compile(r"^(?:this|these|that|those|it|its|they|their|such|so|here|then|both|either|neither)\b", re.IGNORECASE)

@@ -3,6 +3,11 @@
 The label of a question is whether the offline engine's answer passages would be a
 right answer: the passage answers it and the passages chosen contain a gold answer.
 So the model learns when to trust retrieval, not just whether an answer exists.
+
+SQuAD 2.0's unanswerable questions are all near misses written from their passage's
+own words. A tutor mostly meets the other kind too: a question about something the
+lesson never talks about. So each training question is also asked once of a passage
+from another article (deterministically chosen), where it is unanswerable.
 """
 
 from __future__ import annotations
@@ -12,13 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.answerability import AnswerabilityModel, fit_logistic
-from tutor.offline import FEATURES, judge
+from tutor.offline import FEATURE_SIGNS, FEATURES, judge
 from tutor.passages import LessonText
 from tutor.squad import SquadQuestion, covers, load_squad, passage_lesson
-
-# Refusing an unanswerable question matters more than answering one more: the
-# threshold is the one that answers most while refusing at least this share.
-REFUSAL_FLOOR = 0.8
 
 # A model that only extracts features: every probability is one half.
 FEATURES_ONLY = AnswerabilityModel(FEATURES, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.0,) * len(FEATURES), 0.0, 0.5, {})
@@ -50,18 +51,39 @@ def rates(model: AnswerabilityModel, rows: list[Example], threshold: float) -> t
     return answered / len(answerable), refused / len(unanswerable)
 
 
+def asked_elsewhere(questions: list[SquadQuestion]) -> list[SquadQuestion]:
+    """Each question asked of a passage from another article, where it has no answer."""
+    moved = []
+    for index, question in enumerate(questions):
+        for step in range(1, len(questions)):
+            other = questions[(index + step * 37) % len(questions)]
+            if other.title != question.title:
+                moved.append(SquadQuestion(f"{question.id}-elsewhere", other.title, other.context, question.question, ()))
+                break
+    return moved
+
+
 def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
-    """Fit the model on the file at path and pick its threshold; deterministic for the same file."""
-    rows = examples(load_squad(path))
-    means, scales, weights, bias = fit_logistic([row.features for row in rows], [int(row.retrieved_answer) for row in rows], FEATURES, l2=l2)
+    """Fit the model on the file at path and pick its threshold; deterministic for the same file.
+
+    The threshold is the one that makes answered + refused largest on the file's own
+    questions: the measure the tutor is judged by.
+    """
+    questions = load_squad(path)
+    rows = examples(questions)
+    elsewhere = examples(asked_elsewhere(questions))
+    every = rows + elsewhere
+    means, scales, weights, bias = fit_logistic(
+        [row.features for row in every], [int(row.retrieved_answer) for row in every], FEATURES, signs=FEATURE_SIGNS, l2=l2
+    )
     model = AnswerabilityModel(FEATURES, tuple(means), tuple(scales), tuple(weights), bias, 0.5, {})
     best = (0.5, -1.0)
     for step in range(5, 96):
-        threshold = step / 100
-        answered, refused = rates(model, rows, threshold)
-        if refused >= REFUSAL_FLOOR and answered > best[1]:
-            best = (threshold, answered)
+        answered, refused = rates(model, rows, step / 100)
+        if answered + refused > best[1]:
+            best = (step / 100, answered + refused)
     answered, refused = rates(model, rows, best[0])
+    _, refused_elsewhere = rates(model, elsewhere, best[0])
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     trained_on = {
         "file": Path(path).name,
@@ -70,5 +92,6 @@ def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
         "answerable": sum(1 for row in rows if row.question.answerable),
         "answered": round(answered, 3),
         "refused": round(refused, 3),
+        "refused_when_asked_elsewhere": round(refused_elsewhere, 3),
     }
     return AnswerabilityModel(FEATURES, tuple(means), tuple(scales), tuple(weights), bias, best[0], trained_on)
