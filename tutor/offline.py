@@ -41,6 +41,7 @@ STEERING = re.compile(
     re.IGNORECASE,
 )
 
+QUANTITY_PHRASE = re.compile(r"\bhow (?:many|much|long|old|far|big|large|fast|often|high|small|wide|tall|deep)\b", re.IGNORECASE)
 NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|long|old|far|big|large|fast|often|high|small|wide|tall|deep)\b"
     r"|\bwhat (?:percentage|percent|number|proportion|fraction|amount|share|size|rate)\b",
@@ -93,12 +94,12 @@ FEATURES = (
     "coverage_best", "coverage_window", "missing_from_lesson", "names_missing_lesson",
     "names_missing_window", "asks_for_type", "type_missing", "negation_mismatch", "bigram_overlap",
     "question_terms", "new_information", "margin", "best_score", "missing_window_count", "missing_window_max",
-    "antonym_in_window", "number_mismatch",
+    "antonym_in_window", "number_mismatch", "coverage_count",
 )  # fmt: skip
 
 # The direction each feature can push the judgement, where it is known (see fit_logistic).
 FEATURE_SIGNS = {
-    "coverage_best": 1, "coverage_window": 1, "bigram_overlap": 1, "best_score": 1,
+    "coverage_best": 1, "coverage_window": 1, "coverage_count": 1, "bigram_overlap": 1, "best_score": 1,
     "missing_from_lesson": -1, "names_missing_lesson": -1, "names_missing_window": -1, "type_missing": -1,
     "negation_mismatch": -1, "missing_window_count": -1, "missing_window_max": -1, "antonym_in_window": -1,
     "number_mismatch": -1,
@@ -343,6 +344,27 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
     return None
 
 
+# Definitions are short, so BM25 favours them; a question that only names a term is
+# answered from them directly (_asked_term), any other question rarely is.
+DEFINITION_DISCOUNT = 0.8
+# How close to the top a passage that holds the kind of answer asked for must score.
+TYPED_RERANK_SHARE = 0.6
+
+
+def _typed_best(lesson: LessonText, order: list[int], scores: list[float], kind: str, question_words: set[str]) -> int:
+    """The best passage, preferring among the close runners-up one that holds the kind of answer asked for
+    (a number for "how many", a date for "when")."""
+    top = order[0]
+    if not kind:
+        return top
+    for index in order[:5]:
+        if scores[index] < TYPED_RERANK_SHARE * scores[top]:
+            break
+        if _has_answer_type(kind, lesson.passages[index].text, question_words):
+            return index
+    return top
+
+
 def is_follow_up(question: str) -> bool:
     """A question that needs the one before it: very short, or leaning on a pronoun ("why is that?")."""
     stems = set(content_stems(question))
@@ -352,7 +374,8 @@ def is_follow_up(question: str) -> bool:
 def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel) -> Judgement:
     if context and is_follow_up(question):
         question = f"{context} {question}"  # the earlier question gives it its subject
-    stems = content_stems(question)
+    # "How long", "how many": the adjective asks for a quantity; it is not the subject.
+    stems = content_stems(QUANTITY_PHRASE.sub(" ", question))
     if not stems or not lesson.passages:
         return Judgement(best=None, probability=0.0, covered=False)
     question_words = set(words(question))
@@ -362,19 +385,33 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         search_weights.setdefault(item, 0.6 * _weights(lesson, [item])[item])
 
     scores = _bm25_scores(lesson, search_weights)
+    # A passage is read under its section's heading: the heading's words count for it too.
+    heading_scores = [sum(weight for item, weight in search_weights.items() if item in ref.stems) for ref in lesson.sections]
+    # Lucene's old "coord" factor: a passage matching more of the question's words beats
+    # one that matches a single rare word many times.
+    asked = set(weights)
+    heading_matches = [asked & ref.stems for ref in lesson.sections]
+    scores = [
+        (score + 0.5 * heading_scores[passage.section])
+        * (len((asked & set(passage.stems)) | heading_matches[passage.section]) / len(asked))
+        * (DEFINITION_DISCOUNT if passage.is_definition else 1.0)
+        if score
+        else 0.0
+        for score, passage in zip(scores, lesson.passages, strict=True)
+    ]
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
-    best_index = order[0]
+    kind = _answer_type(question)
+    best_index = _typed_best(lesson, order, scores, kind, question_words)
     best = lesson.passages[best_index]
     window = [
         lesson.passages[index]
         for index in (best_index - 1, best_index, best_index + 1)
         if 0 <= index < len(lesson.passages) and lesson.passages[index].section == best.section
     ]
-    window_stems = {item for passage in window for item in passage.stems}
+    window_stems = {item for passage in window for item in passage.stems} | lesson.sections[best.section].stems | lesson.title_stems
     window_text = " ".join(passage.text for passage in window)
 
     names = _names_and_numbers(question)
-    kind = _answer_type(question)
     question_bigrams = _bigrams(stems)
     negated = bool(question_words & NEGATIONS) or "n't" in question.lower()
     second = scores[order[1]] if len(order) > 1 else 0.0
@@ -392,6 +429,7 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         "new_information": math.log1p(len(set(best.stems) - set(stems))),
         "margin": (scores[best_index] - second) / scores[best_index] if scores[best_index] else 0.0,
         "best_score": math.log1p(scores[best_index]),
+        "coverage_count": len(specific & window_stems) / len(specific) if (specific := set(stems) - GENERIC) else 1.0,
         **_mismatch_features(weights, window_stems, question, window_text),
     }
     probability = model.probability(features)

@@ -26,6 +26,10 @@ class SectionRef:
     title: str
     anchor: str
 
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        return frozenset(content_stems(self.title))
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -49,8 +53,13 @@ class LessonText:
         return Counter(stem for passage in self.passages for stem in set(passage.stems))
 
     @cached_property
+    def title_stems(self) -> frozenset[str]:
+        return frozenset(content_stems(self.title))
+
+    @cached_property
     def vocabulary(self) -> frozenset[str]:
-        return frozenset(self.document_frequency)
+        """Every stem of the lesson: its passages, its title and its headings."""
+        return frozenset(self.document_frequency).union(self.title_stems, *(ref.stems for ref in self.sections))
 
     @cached_property
     def postings(self) -> dict[str, list[tuple[int, int]]]:
