@@ -122,6 +122,6 @@ def test_every_question_is_logged_with_its_outcome_for_the_authors(imported, lea
 
 def test_only_the_last_few_turns_of_history_are_read(imported):
     history = [{"question": f"question {number}", "answer": "an answer"} for number in range(50)]
-    reply = ask(Lesson.objects.get(slug="tides"), "and why is that?", history + [{"question": "What pulls the ocean?", "answer": ""}])
+    reply = ask(Lesson.objects.get(slug="tides"), "and why is that?", [*history, {"question": "What pulls the ocean?", "answer": ""}])
     assert reply.covered
     assert reply.citations[0].anchor == "what-pulls-the-water"
