@@ -61,12 +61,29 @@ class OfflineEngine:
             return TutorReply(answer=STEERING, covered=False, reason=Reason.STEERING, engine=self.name)
         if not judgement.covered:
             return TutorReply(answer=NOT_COVERED, covered=False, reason=Reason.NOT_COVERED, engine=self.name)
-        citations = citations_for(lesson, judgement.passages)
+        passages = _within_words(judgement.passages, MAX_ANSWER_WORDS)
+        citations = citations_for(lesson, passages)
         where = " and ".join(f"“{citation.section}”" for citation in citations)
-        said = " ".join(_as_sentence(passage.text) for passage in judgement.passages)
-        return TutorReply(answer=f"From {where}: {said}", covered=True, reason=Reason.ANSWERED, engine=self.name, citations=citations)
+        said = " ".join(_as_sentence(passage) for passage in passages)
+        return TutorReply(answer=f"Here's what the lesson says in {where}: {said}", covered=True, reason=Reason.ANSWERED, engine=self.name, citations=citations)
 
 
-def _as_sentence(text: str) -> str:
-    text = text.strip()
+# Answers stay short: the passages past this many words are left to the linked section.
+MAX_ANSWER_WORDS = 90
+
+
+def _within_words(passages: list[Passage], limit: int) -> list[Passage]:
+    kept, total = [], 0
+    for passage in passages:
+        total += len(passage.text.split())
+        if kept and total > limit:
+            break
+        kept.append(passage)
+    return kept
+
+
+def _as_sentence(passage: Passage) -> str:
+    text = passage.text.strip()
+    if " | " in text:  # a table row
+        return f"{text.replace(' | ', ': ', 1).replace(' | ', ', ')}."
     return text if text[-1:] in ".!?:" else f"{text}."
