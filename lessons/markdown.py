@@ -53,6 +53,11 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "highlight": _highlight}).enable(["table", "strikethrough"])
 
 
+def parse_markdown(text: str) -> list:
+    """Return the markdown-it tokens of text (for readers that want its words, not HTML)."""
+    return _markdown().parse(text)
+
+
 def sanitize(raw_html: str) -> str:
     """Return the HTML with every tag, attribute and URL scheme outside the allow-list removed."""
     return nh3.clean(

@@ -65,7 +65,9 @@ class OfflineEngine:
         citations = citations_for(lesson, passages)
         where = " and ".join(f"“{citation.section}”" for citation in citations)
         said = " ".join(_as_sentence(passage) for passage in passages)
-        return TutorReply(answer=f"Here's what the lesson says in {where}: {said}", covered=True, reason=Reason.ANSWERED, engine=self.name, citations=citations)
+        return TutorReply(
+            answer=f"Here's what the lesson says in {where}: {said}", covered=True, reason=Reason.ANSWERED, engine=self.name, citations=citations
+        )
 
 
 # Answers stay short: the passages past this many words are left to the linked section.

@@ -22,17 +22,28 @@ def build_lesson_index(lesson: Lesson) -> LessonText:
 
 def rebuild_indexes(slugs: set[str] | None = None) -> int:
     """Rebuild the index of the named lessons (all published lessons when None); return how many."""
-    lessons = Lesson.objects.filter(is_archived=False).prefetch_related("sections", "key_terms")
+    lessons = Lesson.objects.filter(is_archived=False).prefetch_related("sections", "key_terms").order_by("pk")
     if slugs is not None:
         lessons = lessons.filter(slug__in=slugs)
     built = 0
     with transaction.atomic():
-        for lesson in lessons.iterator(chunk_size=200):
-            LessonIndex.objects.update_or_create(
-                lesson=lesson, defaults={"content_hash": lesson.content_hash, "data": build_lesson_index(lesson).to_json()}
-            )
-            built += 1
+        batch: list[LessonIndex] = []
+        for lesson in lessons.iterator(chunk_size=BATCH):
+            batch.append(LessonIndex(lesson=lesson, content_hash=lesson.content_hash, data=build_lesson_index(lesson).to_json()))
+            if len(batch) == BATCH:
+                built += _replace(batch)
+                batch = []
+        built += _replace(batch)
     return built
+
+
+BATCH = 200
+
+
+def _replace(rows: list[LessonIndex]) -> int:
+    LessonIndex.objects.filter(lesson_id__in=[row.lesson_id for row in rows]).delete()
+    LessonIndex.objects.bulk_create(rows)
+    return len(rows)
 
 
 def lesson_text(lesson: Lesson) -> LessonText:

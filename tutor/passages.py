@@ -8,13 +8,11 @@ section that shows it.
 
 from __future__ import annotations
 
-import html
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from lessons.markdown import _markdown, render_inline
+from lessons.markdown import parse_markdown
 from tutor.text import content_stems, sentences
 
 INTRO_ANCHOR = "lesson-intro"
@@ -96,19 +94,30 @@ class LessonText:
         )
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
 def inline_text(markdown: str) -> str:
     """Return one line of Markdown as plain text ("`isna()` is True" -> "isna() is True")."""
-    return " ".join(html.unescape(_TAG.sub("", render_inline(markdown))).split())
+    tokens = parse_markdown(markdown)
+    return " ".join(_token_text(token) for token in tokens if token.type == "inline")
+
+
+def _token_text(inline) -> str:
+    """The visible text of a parsed inline token: its words and code, without markup or raw HTML."""
+    parts = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)  # its alt text
+    return " ".join("".join(parts).split())
 
 
 def markdown_passages(markdown: str) -> list[str]:
     """Return the prose sentences and table rows of a piece of lesson Markdown, in order."""
     found: list[str] = []
     row: list[str] | None = None  # the cells of the table row being read
-    for token in _markdown().parse(markdown):
+    for token in parse_markdown(markdown):
         if token.type == "tr_open":
             row = []
         elif token.type == "tr_close" and row is not None:
@@ -116,7 +125,7 @@ def markdown_passages(markdown: str) -> list[str]:
                 found.append(" | ".join(row))
             row = None
         elif token.type == "inline" and token.content.strip():
-            text = inline_text(token.content)
+            text = _token_text(token)
             if row is not None:
                 row.append(text)
             else:
