@@ -10,7 +10,7 @@ from lessons.authoring.importer import lesson_anchors
 from lessons.authoring.parsing import ParsedLesson
 from lessons.models import Lesson
 from tutor.models import LessonIndex
-from tutor.passages import LessonText, build_lesson_text
+from tutor.passages import LessonText, StaleFormat, build_lesson_text
 
 
 def build_lesson_index(lesson: Lesson) -> LessonText:
@@ -56,7 +56,10 @@ def _cached_text(lesson_id: int, content_hash: str) -> LessonText:
     # Keyed by content hash, so an import that rewrites a lesson never serves the old text.
     stored = LessonIndex.objects.filter(lesson_id=lesson_id, content_hash=content_hash).values_list("data", flat=True).first()
     if stored is not None:
-        return LessonText.from_json(stored)
+        try:
+            return LessonText.from_json(stored)
+        except StaleFormat:
+            pass  # written by an older version: build it again below
     lesson = Lesson.objects.prefetch_related("sections", "key_terms").get(pk=lesson_id)
     text = build_lesson_index(lesson)
     LessonIndex.objects.update_or_create(lesson=lesson, defaults={"content_hash": content_hash, "data": text.to_json()})

@@ -31,7 +31,7 @@ GENERIC = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 
-ANAPHORA = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "their"])
+ANAPHORA = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "their", "one", "ones"])
 
 STEERING = re.compile(
     r"ignore (?:all |any |the |your |previous |prior |above )*(?:instructions?|lesson|rules?|prompt|context)"
@@ -295,7 +295,7 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
 
     context is earlier conversation, used only to make sense of a short follow-up.
     A question in several parts ("what is X and when do I use it?") is judged part by
-    part; the lesson covers it when it covers any part, and the answer quotes each.
+    part; the lesson covers it when it covers every part, and the answer quotes each.
     """
     model = model or default_model()
     if is_steering(question):
@@ -306,12 +306,14 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
     parts = question_parts(question)
     if len(parts) == 1:
         return _judge_part(lesson, question, context, model)
-    judged = [_judge_part(lesson, part, context or question, model) for part in parts]
-    covered = [judgement for judgement in judged if judgement.covered]
-    lead = max(covered or judged, key=lambda judgement: judgement.probability)
-    passages = {id(passage): passage for judgement in covered for passage in judgement.passages}
+    # A later part takes its subject from the part before ("what is X, and how do I plot one?").
+    judged = [_judge_part(lesson, part, parts[number - 1] if number else context, model) for number, part in enumerate(parts)]
+    weakest = min(judged, key=lambda judgement: judgement.probability)
+    passages = {id(passage): passage for judgement in judged for passage in judgement.passages}
     ordered = sorted(passages.values(), key=lesson.passages.index)[:4]
-    return Judgement(best=lead.best, probability=lead.probability, covered=bool(covered), passages=ordered, features=lead.features)
+    # Covered only when every part is: half an answer presented as a whole one misleads.
+    covered = all(judgement.covered for judgement in judged)
+    return Judgement(best=judged[0].best, probability=weakest.probability, covered=covered, passages=ordered, features=weakest.features)
 
 
 QUESTION_SPLIT = re.compile(
@@ -349,6 +351,21 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
 DEFINITION_DISCOUNT = 0.8
 # How close to the top a passage that holds the kind of answer asked for must score.
 TYPED_RERANK_SHARE = 0.6
+
+
+SECTION_BASE = 0.5
+
+
+def _section_fit(lesson: LessonText, weights: dict[str, float]) -> list[float]:
+    """How well each section as a whole matches the question, from 0 to 1 (the best section)."""
+    fits = []
+    for index, ref in enumerate(lesson.sections):
+        present = lesson.section_stems[index]
+        fits.append(
+            sum(weight for item, weight in weights.items() if item in present) + sum(weight for item, weight in weights.items() if item in ref.stems)
+        )
+    top = max(fits, default=0.0)
+    return [fit / top if top else 0.0 for fit in fits]
 
 
 def _typed_best(lesson: LessonText, order: list[int], scores: list[float], kind: str, question_words: set[str]) -> int:
@@ -394,11 +411,15 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     scores = [
         (score + 0.5 * heading_scores[passage.section])
         * (len((asked & set(passage.stems)) | heading_matches[passage.section]) / len(asked))
-        * (DEFINITION_DISCOUNT if passage.is_definition else 1.0)
+        * (DEFINITION_DISCOUNT if passage.is_definition or passage.is_code else 1.0)
         if score
         else 0.0
         for score, passage in zip(scores, lesson.passages, strict=True)
     ]
+    # A question is usually about one section's subject: passages of the section that
+    # matches the question best as a whole are lifted.
+    section_fit = _section_fit(lesson, search_weights)
+    scores = [score * (SECTION_BASE + section_fit[passage.section]) for score, passage in zip(scores, lesson.passages, strict=True)]
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
     kind = _answer_type(question)
     best_index = _typed_best(lesson, order, scores, kind, question_words)
@@ -440,20 +461,33 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
 
 
 def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], stems: list[str]) -> list[Passage]:
-    """Return the best passage with its context: the one before when the best leans on it
-    ("These are called..."), the one after when the best alone is thin or it helps too."""
-    chosen = [best_index]
+    """Return the best passage with the context it needs: the sentence before when it leans
+    on it ("These are called..."), the prose that introduces a code block, what follows a
+    sentence ending in a colon (a list, a code block), or the next sentence when the best
+    alone is thin."""
     best = lesson.passages[best_index]
 
     def same_section(index: int) -> bool:
         return 0 <= index < len(lesson.passages) and lesson.passages[index].section == best.section
 
-    if same_section(best_index - 1) and LEANS_BACK.match(best.text):
+    chosen = [best_index]
+    if same_section(best_index - 1) and (best.is_code or LEANS_BACK.match(best.text)):
         chosen.insert(0, best_index - 1)
-    following = best_index + 1
-    if len(chosen) == 1 and same_section(following) and (len(best.stems) < 8 or scores[following] > 0):
-        chosen.append(following)
-    return [lesson.passages[index] for index in chosen]
+    if best.text.rstrip().endswith((":", "?")):  # a lead-in or a question the lesson then answers
+        following = [index for index in (best_index + 1, best_index + 2) if same_section(index)]
+        chosen += following[: 1 if following and lesson.passages[following[0]].is_code else 2]
+    elif len(chosen) == 1 and same_section(best_index + 1) and (len(best.stems) < 8 or scores[best_index + 1] > 0):
+        chosen.append(best_index + 1)
+    # The runner-up of the same section often holds the rest of the answer.
+    runner_up = max(
+        (index for index in range(len(scores)) if index not in chosen and same_section(index)), key=lambda index: scores[index], default=None
+    )
+    if runner_up is not None and scores[runner_up] >= RUNNER_UP_SHARE * scores[best_index] and len(chosen) < 3:
+        chosen.append(runner_up)
+    return [lesson.passages[index] for index in sorted(chosen)]
+
+
+RUNNER_UP_SHARE = 0.6
 
 
 LEANS_BACK = re.compile(r"^(?:this|these|that|those|it|its|they|their|such|so|here|then|both|either|neither)\b", re.IGNORECASE)

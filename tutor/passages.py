@@ -29,12 +29,31 @@ class SectionRef:
         return frozenset(content_stems(self.title))
 
 
+PROSE, ROW, CODE, DEFINITION = "prose", "row", "code", "definition"
+
+# Bumped whenever passages are read differently, so indexes stored before are rebuilt.
+FORMAT_VERSION = 2
+MAX_CODE_LINES = 12
+
+
 @dataclass(frozen=True)
 class Passage:
     section: int  # index into LessonText.sections
     text: str
     stems: tuple[str, ...]
-    is_definition: bool = False  # a key term's definition, "term: definition"
+    kind: str = PROSE  # a sentence, a table row ("cell | cell"), a code block, or a key term's "term: definition"
+
+    @property
+    def is_definition(self) -> bool:
+        return self.kind == DEFINITION
+
+    @property
+    def is_code(self) -> bool:
+        return self.kind == CODE
+
+
+class StaleFormat(ValueError):
+    """A stored index written in an older format: build it again."""
 
 
 @dataclass
@@ -69,6 +88,14 @@ class LessonText:
         return found
 
     @cached_property
+    def section_stems(self) -> list[frozenset[str]]:
+        """The stems of each section's passages."""
+        found: list[set[str]] = [set() for _ in self.sections]
+        for passage in self.passages:
+            found[passage.section].update(passage.stems)
+        return [frozenset(stems) for stems in found]
+
+    @cached_property
     def passage_lengths(self) -> list[int]:
         return [len(passage.stems) for passage in self.passages]
 
@@ -78,18 +105,22 @@ class LessonText:
 
     def to_json(self) -> dict:
         return {
+            "version": FORMAT_VERSION,
             "title": self.title,
             "sections": [[ref.title, ref.anchor] for ref in self.sections],
-            "passages": [[p.section, p.text, " ".join(p.stems), int(p.is_definition)] for p in self.passages],
+            "passages": [[p.section, p.text, " ".join(p.stems), p.kind] for p in self.passages],
             "key_terms": [list(pair) for pair in self.key_terms],
         }
 
     @classmethod
     def from_json(cls, data: dict) -> LessonText:
+        """Read a stored index; raise StaleFormat when it was written by another version of this code."""
+        if data.get("version") != FORMAT_VERSION:
+            raise StaleFormat(data.get("version"))
         return cls(
             title=data["title"],
             sections=[SectionRef(title, anchor) for title, anchor in data["sections"]],
-            passages=[Passage(section, text, tuple(stems.split()), bool(definition)) for section, text, stems, definition in data["passages"]],
+            passages=[Passage(section, text, tuple(stems.split()), kind) for section, text, stems, kind in data["passages"]],
             key_terms=[(term, definition) for term, definition in data["key_terms"]],
         )
 
@@ -113,23 +144,28 @@ def _token_text(inline) -> str:
     return " ".join("".join(parts).split())
 
 
-def markdown_passages(markdown: str) -> list[str]:
-    """Return the prose sentences and table rows of a piece of lesson Markdown, in order."""
-    found: list[str] = []
+def markdown_passages(markdown: str) -> list[tuple[str, str]]:
+    """Return the passages of a piece of lesson Markdown, in order, as (kind, text):
+    prose sentences, table rows and code blocks."""
+    found: list[tuple[str, str]] = []
     row: list[str] | None = None  # the cells of the table row being read
     for token in parse_markdown(markdown):
         if token.type == "tr_open":
             row = []
         elif token.type == "tr_close" and row is not None:
             if any(row):
-                found.append(" | ".join(row))
+                found.append((ROW, " | ".join(row)))
             row = None
+        elif token.type in ("fence", "code_block") and token.content.strip():
+            lines = token.content.strip("\n").splitlines()
+            code = "\n".join(lines[:MAX_CODE_LINES] + (["..."] if len(lines) > MAX_CODE_LINES else []))
+            found.append((CODE, code))
         elif token.type == "inline" and token.content.strip():
             text = _token_text(token)
             if row is not None:
                 row.append(text)
             else:
-                found.extend(sentences(text))
+                found.extend((PROSE, sentence) for sentence in sentences(text))
     return found
 
 
@@ -138,13 +174,13 @@ def build_lesson_text(title: str, intro: str, sections: list[tuple[str, str, str
     refs: list[SectionRef] = []
     passages: list[Passage] = []
 
-    def add(ref: SectionRef, texts: list[str], *, definition: bool = False) -> None:
+    def add(ref: SectionRef, found: list[tuple[str, str]]) -> None:
         refs.append(ref)
         index = len(refs) - 1
-        for text in texts:
+        for kind, text in found:
             stems = tuple(content_stems(text))
             if stems:
-                passages.append(Passage(index, text, stems, definition))
+                passages.append(Passage(index, text, stems, kind))
 
     if intro.strip():
         add(SectionRef("Introduction", INTRO_ANCHOR), markdown_passages(intro))
@@ -152,5 +188,5 @@ def build_lesson_text(title: str, intro: str, sections: list[tuple[str, str, str
         heading_text = inline_text(heading)
         add(SectionRef(heading_text, anchor), markdown_passages(markdown))
     if key_terms:
-        add(SectionRef(KEY_TERMS_TITLE, "key-terms-title"), [f"{term}: {definition}" for term, definition in key_terms], definition=True)
+        add(SectionRef(KEY_TERMS_TITLE, "key-terms-title"), [(DEFINITION, f"{term}: {definition}") for term, definition in key_terms])
     return LessonText(title=title, sections=refs, passages=passages, key_terms=list(key_terms))

@@ -6,7 +6,7 @@ import pytest
 
 from tutor.engines import NOT_COVERED, OfflineEngine, Turn
 from tutor.offline import is_steering, judge, question_parts
-from tutor.passages import INTRO_ANCHOR, LessonText, build_lesson_text, markdown_passages
+from tutor.passages import INTRO_ANCHOR, LessonText, StaleFormat, build_lesson_text, markdown_passages
 from tutor.replies import Reason
 from tutor.text import content_stems, sentences, stem
 
@@ -55,9 +55,16 @@ def test_sentences_split_at_full_stops_but_not_inside_identifiers():
     assert sentences("Use df.groupby first. Then sum it! Done") == ["Use df.groupby first.", "Then sum it!", "Done"]
 
 
-def test_markdown_passages_keep_prose_and_table_rows_and_leave_code_out():
-    found = markdown_passages("Call `isna()` here.\n\n```python\nx = 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
-    assert found == ["Call isna() here.", "a | b", "1 | 2"]
+def test_markdown_passages_keep_sentences_table_rows_and_code_blocks_apart():
+    found = markdown_passages("Call `isna()` here. Then *sum* it:\n\n```python\nx = 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert found == [("prose", "Call isna() here."), ("prose", "Then sum it:"), ("code", "x = 1"), ("row", "a | b"), ("row", "1 | 2")]
+
+
+def test_an_index_written_in_another_format_is_not_read():
+    data = TIDES.to_json()
+    data["version"] = 1
+    with pytest.raises(StaleFormat):
+        LessonText.from_json(data)
 
 
 def test_a_lesson_text_survives_its_json_round_trip():
