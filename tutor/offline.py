@@ -470,6 +470,13 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], s
     def same_section(index: int) -> bool:
         return 0 <= index < len(lesson.passages) and lesson.passages[index].section == best.section
 
+    if best.is_definition:
+        # A key term's definition: add where the lesson itself uses the term.
+        term_stems = set(content_stems(best.text.partition(":")[0]))
+        uses = [index for index, passage in enumerate(lesson.passages) if not passage.is_definition and term_stems <= set(passage.stems)]
+        if uses:
+            return [lesson.passages[max(uses, key=lambda index: (scores[index], -index))], best]
+        return [best]
     chosen = [best_index]
     if same_section(best_index - 1) and (best.is_code or LEANS_BACK.match(best.text)):
         chosen.insert(0, best_index - 1)

@@ -44,13 +44,16 @@ def load_squad(path: Path) -> list[SquadQuestion]:
     return questions
 
 
+def escape_markdown(text: str) -> str:
+    """Plain text as Markdown that reads back as the same words (no emphasis, code or tables)."""
+    return re.sub(r"([\\`*_#<>\[\]|])", r"\\\1", text)
+
+
 def passage_lesson(question: SquadQuestion, cache: dict[str, LessonText]) -> LessonText:
     """Return the passage of a question as a one-section lesson (built once per passage)."""
     if question.context not in cache:
         title = question.title.replace("_", " ")
-        # The passage is plain text: escape what Markdown would read as markup.
-        markdown = re.sub(r"([\\`*_#<>\[\]|])", r"\\\1", question.context)
-        cache[question.context] = build_lesson_text(title, "", [(title, "passage", markdown)], [])
+        cache[question.context] = build_lesson_text(title, "", [(title, "passage", escape_markdown(question.context))], [])
     return cache[question.context]
 
 

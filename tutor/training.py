@@ -4,10 +4,13 @@ The label of a question is whether the offline engine's answer passages would be
 right answer: the passage answers it and the passages chosen contain a gold answer.
 So the model learns when to trust retrieval, not just whether an answer exists.
 
-SQuAD 2.0's unanswerable questions are all near misses written from their passage's
-own words. A tutor mostly meets the other kind too: a question about something the
-lesson never talks about. So each training question is also asked once of a passage
-from another article (deterministically chosen), where it is unanswerable.
+Two more readings of the same questions bring the training closer to what a tutor
+meets. SQuAD 2.0's unanswerable questions are all near misses written from their
+passage's own words, while a tutor also meets questions about things the lesson never
+talks about: so each question is also asked of a passage from another article
+(deterministically chosen), where it is unanswerable. And a lesson has many sections,
+not one passage: so each question is also asked of its whole article, every passage
+of which becomes a section.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from pathlib import Path
 
 from tutor.answerability import AnswerabilityModel, fit_logistic
 from tutor.offline import FEATURE_SIGNS, FEATURES, judge
-from tutor.passages import LessonText
-from tutor.squad import SquadQuestion, covers, load_squad, passage_lesson
+from tutor.passages import LessonText, build_lesson_text
+from tutor.squad import SquadQuestion, covers, escape_markdown, load_squad, passage_lesson
 
 # A model that only extracts features: every probability is one half.
 FEATURES_ONLY = AnswerabilityModel(FEATURES, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.0,) * len(FEATURES), 0.0, 0.5, {})
@@ -63,6 +66,30 @@ def asked_elsewhere(questions: list[SquadQuestion]) -> list[SquadQuestion]:
     return moved
 
 
+def asked_of_whole_article(questions: list[SquadQuestion]) -> list[Example]:
+    """Each question asked of its whole article read as a lesson, one section per passage."""
+    passages: dict[str, list[str]] = {}
+    for question in questions:
+        article = passages.setdefault(question.title, [])
+        if question.context not in article:
+            article.append(question.context)
+    lessons = {
+        title: build_lesson_text(
+            title.replace("_", " "),
+            "",
+            [(f"Part {number}", f"part-{number}", escape_markdown(text)) for number, text in enumerate(texts, start=1)],
+            [],
+        )
+        for title, texts in passages.items()
+    }
+    found = []
+    for question in questions:
+        judgement = judge(lessons[question.title], question.question, model=FEATURES_ONLY)
+        text = " ".join(passage.text for passage in judgement.passages)
+        found.append(Example(question, judgement.features, question.answerable and covers(text, question.answers)))
+    return found
+
+
 def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
     """Fit the model on the file at path and pick its threshold; deterministic for the same file.
 
@@ -72,7 +99,7 @@ def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
     questions = load_squad(path)
     rows = examples(questions)
     elsewhere = examples(asked_elsewhere(questions))
-    every = rows + elsewhere
+    every = rows + elsewhere + asked_of_whole_article(questions)
     means, scales, weights, bias = fit_logistic(
         [row.features for row in every], [int(row.retrieved_answer) for row in every], FEATURES, signs=FEATURE_SIGNS, l2=l2
     )
