@@ -28,11 +28,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from tutor.evalset import load_demo_set  # noqa: E402
-
 from lessons.authoring.importer import lesson_anchors  # noqa: E402
 from lessons.authoring.parsing import parse_catalog  # noqa: E402
 from tutor.engines import OfflineEngine  # noqa: E402
+from tutor.evalset import load_demo_set  # noqa: E402
 from tutor.index import lesson_text_from_files  # noqa: E402
 from tutor.passages import LessonText, build_lesson_text  # noqa: E402
 
@@ -44,17 +43,17 @@ def word_count(lesson) -> int:
 
 
 def long_lesson(lessons, words: int) -> tuple[LessonText, int]:
-    """One lesson made of the course's sections in order, until it holds the given number of words."""
-    sections, taken, total = [], 0, 0
-    for lesson in lessons:
-        anchors, _ = lesson_anchors(lesson)
-        for section, anchor in zip(lesson.sections, anchors, strict=True):
-            taken += 1
-            sections.append((section.heading, f"{anchor}-{taken}", section.markdown))
-            total += len(section.markdown.split())
-            if total >= words:
-                return build_lesson_text("The whole course", "", sections, []), total
-    raise SystemExit(f"The demo course holds only {total} words; cannot make a {words}-word lesson.")
+    """One lesson made of the course's sections in order (again from the start if need be),
+    until it holds the given number of words."""
+    sections, total = [], 0
+    while True:
+        for lesson in lessons:
+            anchors, _ = lesson_anchors(lesson)
+            for section, anchor in zip(lesson.sections, anchors, strict=True):
+                sections.append((section.heading, f"{anchor}-{len(sections) + 1}", section.markdown))
+                total += len(section.markdown.split())
+                if total >= words:
+                    return build_lesson_text("The whole course", "", sections, []), total
 
 
 def timed(function, *args) -> tuple[float, object]:

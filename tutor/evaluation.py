@@ -16,10 +16,10 @@ from pathlib import Path
 
 from lessons.models import Lesson
 from tutor.engines import Engine, OfflineEngine
+from tutor.evalset import load_demo_set
 from tutor.passages import LessonText
 from tutor.services import ask
 from tutor.squad import covers, load_squad, passage_lesson
-from tutor.text import normalise
 
 
 @dataclass
@@ -58,15 +58,8 @@ class MissingLesson(LookupError):
     pass
 
 
-def has_fact(reply: str, alternatives: list[str]) -> bool:
-    text = normalise(reply)
-    return any(normalise(alternative) in text for alternative in alternatives)
-
-
 def evaluate_demo(path: Path, *, engine: Engine | None = None) -> Score:
     """Ask every question of the demo set through the tutor service, against the lessons in the database."""
-    from tutor.evalset import load_demo_set
-
     score = Score()
     for entry in load_demo_set(path):
         lesson = Lesson.objects.filter(slug=entry.lesson, is_archived=False).first()
@@ -77,7 +70,7 @@ def evaluate_demo(path: Path, *, engine: Engine | None = None) -> Score:
             reply = ask(lesson, item.question, engine=engine, log=False)
             score.latencies_ms.append((time.perf_counter() - started) * 1000)
             score.answerable += 1
-            facts = reply.covered and all(has_fact(reply.answer, fact) for fact in item.facts)
+            facts = reply.covered and item.is_answered_by(reply.answer)
             cited = reply.covered and any(citation.anchor == item.section for citation in reply.citations)
             score.with_facts += facts
             score.cited_right += cited
