@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lessons",
     "quizzes",
     "tutor",
+    "progress",
     "sandbox_runner",
 ]
 

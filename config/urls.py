@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("", include("sandbox_runner.urls")),
     path("", include("quizzes.urls")),
+    path("progress/", include("progress.urls")),
 ]
 
 

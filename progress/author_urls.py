@@ -1,0 +1,3 @@
+"""The authors' analytics pages (staff only)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The learner dashboard's pages."""
+
+urlpatterns: list = []
