@@ -47,8 +47,10 @@ NUMBER_QUESTION = re.compile(
     r"|\bwhat (?:percentage|percent|number|proportion|fraction|amount|share|size|rate)\b",
     re.IGNORECASE,
 )
+# "When did..." asks for a date; "when should I..." asks for a condition, which is prose.
 DATE_QUESTION = re.compile(
-    r"^\s*when\b|\b(?:what|which) (?:year|century|decade|date|month|day|period|era)\b|\bin what year\b|\bsince when\b", re.IGNORECASE
+    r"\bwhen (?:did|was|were|had)\b|\b(?:what|which) (?:year|century|decade|date|month|day|period|era)\b|\bin what year\b|\bsince when\b",
+    re.IGNORECASE,
 )
 NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:who|whom|whose)\b|\bwhat (?:person|people|company|organi[sz]ation|group)\b", re.IGNORECASE)
 PLACE_QUESTION = re.compile(r"^\s*where\b|\bwhat (?:country|city|place|region|state|continent|town|river)\b", re.IGNORECASE)
@@ -87,6 +89,11 @@ NUMBER_WORDS = frozenset(
 )
 MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
 YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\bcentur(?:y|ies)\b|\bdecades?\b|\b\d+(?:st|nd|rd|th)\b|\bBC\b|\bAD\b")
+TIME = re.compile(
+    r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\bo'clock\b|\bnoon\b|\bmidnight\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+    r"|\b(?:at|from|until|till|by|before|after) (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?::\d\d)?)\b",
+    re.IGNORECASE,
+)
 CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
 
 
@@ -255,7 +262,7 @@ def _has_answer_type(kind: str, text: str, question_words: set[str]) -> bool:
     if kind == "number":
         return any(any(ch.isdigit() for ch in word) or word in NUMBER_WORDS for word in fresh)
     if kind == "date":
-        return bool(YEAR.search(text)) or any(word in MONTHS for word in fresh)
+        return bool(YEAR.search(text) or TIME.search(text)) or any(word in MONTHS for word in fresh)
     if kind in ("name", "place"):
         return any(match.group().lower() not in question_words for match in CAPITALISED.finditer(text))
     return True
@@ -354,6 +361,43 @@ TYPED_RERANK_SHARE = 0.6
 
 
 SECTION_BASE = 0.5
+# Pseudo-relevance feedback: the words the best passages share, added to the question
+# with a small weight, find passages that say the same thing in other words.
+PSEUDO_FEEDBACK_PASSAGES = 3
+PSEUDO_FEEDBACK_TERMS = 5
+PSEUDO_FEEDBACK_WEIGHT = 0.3
+
+
+def _rank(lesson: LessonText, asked: set[str], search_weights: dict[str, float]) -> list[float]:
+    """Score every passage for a question: BM25, lifted by its heading, by how many of the
+    question's own words it holds, and by how well its section fits the question."""
+    scores = _bm25_scores(lesson, search_weights)
+    heading_scores = [sum(weight for item, weight in search_weights.items() if item in ref.stems) for ref in lesson.sections]
+    # Lucene's old "coord" factor: a passage matching more of the question's words beats
+    # one that matches a single rare word many times.
+    heading_matches = [asked & ref.stems for ref in lesson.sections]
+    section_fit = _section_fit(lesson, search_weights)
+    return [
+        (score + 0.5 * heading_scores[passage.section])
+        * (len((asked & set(passage.stems)) | heading_matches[passage.section]) / len(asked))
+        * (DEFINITION_DISCOUNT if passage.is_definition or passage.is_code else 1.0)
+        * (SECTION_BASE + section_fit[passage.section])
+        if score
+        else 0.0
+        for score, passage in zip(scores, lesson.passages, strict=True)
+    ]
+
+
+def _feedback_terms(lesson: LessonText, scores: list[float], search_weights: dict[str, float]) -> dict[str, float]:
+    top = sorted(range(len(scores)), key=lambda index: -scores[index])[:PSEUDO_FEEDBACK_PASSAGES]
+    counts: dict[str, int] = {}
+    for index in top:
+        if scores[index] > 0:
+            for item in set(lesson.passages[index].stems) - set(search_weights) - GENERIC:
+                counts[item] = counts.get(item, 0) + 1
+    weights = _weights(lesson, list(counts))
+    chosen = sorted(counts, key=lambda item: (-counts[item] * weights[item], item))[:PSEUDO_FEEDBACK_TERMS]
+    return {item: PSEUDO_FEEDBACK_WEIGHT * weights[item] for item in chosen if counts[item] > 1}
 
 
 def _section_fit(lesson: LessonText, weights: dict[str, float]) -> list[float]:
@@ -401,25 +445,9 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     for item in _term_synonyms(lesson, set(stems)):
         search_weights.setdefault(item, 0.6 * _weights(lesson, [item])[item])
 
-    scores = _bm25_scores(lesson, search_weights)
-    # A passage is read under its section's heading: the heading's words count for it too.
-    heading_scores = [sum(weight for item, weight in search_weights.items() if item in ref.stems) for ref in lesson.sections]
-    # Lucene's old "coord" factor: a passage matching more of the question's words beats
-    # one that matches a single rare word many times.
-    asked = set(weights)
-    heading_matches = [asked & ref.stems for ref in lesson.sections]
-    scores = [
-        (score + 0.5 * heading_scores[passage.section])
-        * (len((asked & set(passage.stems)) | heading_matches[passage.section]) / len(asked))
-        * (DEFINITION_DISCOUNT if passage.is_definition or passage.is_code else 1.0)
-        if score
-        else 0.0
-        for score, passage in zip(scores, lesson.passages, strict=True)
-    ]
-    # A question is usually about one section's subject: passages of the section that
-    # matches the question best as a whole are lifted.
-    section_fit = _section_fit(lesson, search_weights)
-    scores = [score * (SECTION_BASE + section_fit[passage.section]) for score, passage in zip(scores, lesson.passages, strict=True)]
+    scores = _rank(lesson, set(weights), search_weights)
+    if PSEUDO_FEEDBACK_TERMS:
+        scores = _rank(lesson, set(weights), {**_feedback_terms(lesson, scores, search_weights), **search_weights})
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
     kind = _answer_type(question)
     best_index = _typed_best(lesson, order, scores, kind, question_words)

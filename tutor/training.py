@@ -90,11 +90,14 @@ def asked_of_whole_article(questions: list[SquadQuestion]) -> list[Example]:
     return found
 
 
+TIE = 0.01
+
+
 def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
     """Fit the model on the file at path and pick its threshold; deterministic for the same file.
 
-    The threshold is the one that makes answered + refused largest on the file's own
-    questions: the measure the tutor is judged by.
+    The threshold makes answered + refused largest on the file's own questions: the
+    measure the tutor is judged by.
     """
     questions = load_squad(path)
     rows = examples(questions)
@@ -104,11 +107,12 @@ def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
         [row.features for row in every], [int(row.retrieved_answer) for row in every], FEATURES, signs=FEATURE_SIGNS, l2=l2
     )
     model = AnswerabilityModel(FEATURES, tuple(means), tuple(scales), tuple(weights), bias, 0.5, {})
-    best = (0.5, -1.0)
-    for step in range(5, 96):
-        answered, refused = rates(model, rows, step / 100)
-        if answered + refused > best[1]:
-            best = (step / 100, answered + refused)
+    # The curve of answered + refused is flat near its top, so its highest point moves
+    # with noise: take the middle of the thresholds within TIE of the best.
+    sums = {step / 100: sum(rates(model, rows, step / 100)) for step in range(5, 96)}
+    top = max(sums.values())
+    plateau = sorted(threshold for threshold, total in sums.items() if total >= top - TIE)
+    best = (plateau[len(plateau) // 2], top)
     answered, refused = rates(model, rows, best[0])
     _, refused_elsewhere = rates(model, elsewhere, best[0])
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
