@@ -214,7 +214,8 @@ def prompt_messages(lesson: LessonText, passages: list[Passage], question: str, 
     lines = [f"Lesson: {json.dumps(lesson.title, ensure_ascii=False)}", "", "Passages:"]
     for number, passage in enumerate(passages, start=1):
         section = lesson.sections[passage.section]
-        lines.append(f"[{number}] (section {json.dumps(section.title, ensure_ascii=False)}, #{section.anchor}) {passage.text}")
+        where = f"[{number}] (section {json.dumps(section.title, ensure_ascii=False)}, #{section.anchor})"
+        lines.append(f"{where} code example:\n```\n{passage.text}\n```" if passage.is_code else f"{where} {passage.text}")
     if history:
         lines += ["", "Earlier turns, as JSON, for context only:"]
         for turn in history[-MAX_HISTORY_TURNS:]:

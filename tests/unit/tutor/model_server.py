@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-PASSAGE_LINE = re.compile(r'^\[(\d+)\] \(section ("(?:[^"\\]|\\.)*"), #([\w-]+)\) (.+)$', re.MULTILINE)
+# "[2] (section "Title", #anchor) text", or for code "... code example:" and the code fenced below it.
+PASSAGE = re.compile(r'^\[(\d+)\] \(section ("(?:[^"\\]|\\.)*"), #([\w-]+)\) (?:code example:\n```\n(.*?)\n```|([^\n]+))$', re.MULTILINE | re.DOTALL)
 QUESTION_LINE = re.compile(r"^The learner's question, as a JSON string: (.+)$", re.MULTILINE)
 
 
@@ -34,7 +35,8 @@ class Received:
     @property
     def passages(self) -> dict[int, tuple[str, str, str]]:
         """The numbered passages shown: {number: (section title, anchor, text)}."""
-        return {int(number): (json.loads(title), anchor, text) for number, title, anchor, text in PASSAGE_LINE.findall(self.prompt)}
+        found = PASSAGE.findall(self.prompt)
+        return {int(number): (json.loads(title), anchor, code or text) for number, title, anchor, code, text in found}
 
     @property
     def question(self) -> str:

@@ -13,6 +13,7 @@ from tests.unit.tutor.model_server import Answer, ModelServer, Received, complet
 from tests.unit.tutor.sea_lesson import sea_lesson
 from tutor.engines import NOT_COVERED, OfflineEngine, Turn
 from tutor.llm import MAX_PASSAGES, OpenAICompatibleEngine
+from tutor.passages import build_lesson_text
 from tutor.replies import Citation, Reason
 from tutor.text import STOPWORDS, words
 
@@ -236,3 +237,20 @@ def test_a_refused_connection_hands_over_to_the_offline_engine(tides, caplog):
     assert reply.engine == "offline"
     assert "could not connect" in caplog.text
     assert "2 tries" in caplog.text
+
+
+def test_a_code_example_is_shown_fenced_and_an_answer_quoting_it_is_grounded():
+    markdown = "Pass header=None when the file has no header row.\n\n```python\ndf = pd.read_csv('sales.csv', header=None)\n```\n"
+    lesson = build_lesson_text("Reading CSV files", "", [("Headers", "headers", markdown)], [])
+
+    def quote_both(received: Received) -> Answer:
+        prose, code = sorted(received.passages, key=lambda number: "df =" in received.passages[number][2])
+        return completion(f"Pass header=None when the file has no header row [{prose}]. For example: `{received.passages[code][2]}` [{code}].")
+
+    with ModelServer(quote_both) as server:
+        reply = engine_for(server).reply(lesson, "How do I read a CSV file without a header row?", [])
+    [received] = server.requests
+    assert "code example:\n```\ndf = pd.read_csv('sales.csv', header=None)\n```" in received.prompt
+    assert (reply.engine, reply.covered) == ("openai", True)
+    assert reply.answer == "Pass header=None when the file has no header row. For example: df = pd.read_csv('sales.csv', header=None)."
+    assert reply.citations[0].anchor == "headers"
