@@ -426,6 +426,24 @@ def _typed_best(lesson: LessonText, order: list[int], scores: list[float], kind:
     return top
 
 
+SPEAKERS = frozenset(["i", "we", "you"])
+
+
+def asks_about_a_negative(question: str) -> bool:
+    """Whether the question asks about something that did not happen ("which region did not...").
+
+    The learner's own negations ("I don't want a two-level index", "why can't I...") are
+    how people talk, not part of what they ask about.
+    """
+    tokens = words(question)
+    for index, token in enumerate(tokens):
+        if token in NEGATIONS or token.endswith("n't"):
+            around = {*tokens[max(0, index - 2) : index], *tokens[index + 1 : index + 2]}
+            if not SPEAKERS & around:
+                return True
+    return False
+
+
 def is_follow_up(question: str) -> bool:
     """A question that needs the one before it: very short, or leaning on a pronoun ("why is that?")."""
     stems = set(content_stems(question))
@@ -462,7 +480,7 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
 
     names = _names_and_numbers(question)
     question_bigrams = _bigrams(stems)
-    negated = bool(question_words & NEGATIONS) or "n't" in question.lower()
+    negated = asks_about_a_negative(question)
     second = scores[order[1]] if len(order) > 1 else 0.0
     features = {
         "coverage_best": _coverage(search_weights, set(best.stems)),
@@ -511,8 +529,8 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], s
     if best.text.rstrip().endswith((":", "?")):  # a lead-in or a question the lesson then answers
         following = [index for index in (best_index + 1, best_index + 2) if same_section(index)]
         chosen += following[: 1 if following and lesson.passages[following[0]].is_code else 2]
-    elif len(chosen) == 1 and same_section(best_index + 1) and (len(best.stems) < 8 or scores[best_index + 1] > 0):
-        chosen.append(best_index + 1)
+    elif same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
+        chosen.append(best_index + 1)  # the sentence after usually finishes the thought
     # The runner-up of the same section often holds the rest of the answer.
     runner_up = max(
         (index for index in range(len(scores)) if index not in chosen and same_section(index)), key=lambda index: scores[index], default=None
