@@ -16,7 +16,8 @@ questions = st.text(st.characters(blacklist_categories=["Cs"]), max_size=1000)
 @given(question=questions, earlier=st.lists(questions, max_size=3))
 def test_any_question_gets_a_reply_that_quotes_only_the_lesson(question, earlier):
     reply = OfflineEngine().reply(TIDES, question, [Turn(text, "") for text in earlier])
-    assert isinstance(reply.answer, str) and reply.answer
+    assert isinstance(reply.answer, str)
+    assert reply.answer
     anchors = [ref.anchor for ref in TIDES.sections]
     for citation in reply.citations:
         section = anchors.index(citation.anchor)
@@ -24,7 +25,8 @@ def test_any_question_gets_a_reply_that_quotes_only_the_lesson(question, earlier
         for passage in TIDES.passages:
             if passage.section == section:
                 rest = rest.replace(passage.text, "")
-        assert citation.quote and not rest.strip(), "a quote holds only the lesson's own passages"
+        assert citation.quote
+        assert not rest.strip(), "a quote holds only the lesson's own passages"
     if not reply.covered:
         assert reply.citations == []
 
