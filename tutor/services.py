@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import timedelta
 from itertools import combinations
 
 from django.conf import settings
+from django.utils import timezone
 
 from lessons.models import Lesson
 from lessons.search import LessonSearch, search_words
@@ -131,3 +133,12 @@ def _candidate_lessons(question: str) -> list[Lesson]:
                 candidates.setdefault(lesson.pk, lesson)
     return list(candidates.values())[: SEE_ALSO_CANDIDATES * 2]
 
+
+def delete_old_questions(*, days: int, batch: int = 1000) -> int:
+    """Delete logged questions asked more than the given days ago; return how many."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    # In batches, so a first run over a large backlog holds no long lock; running twice deletes nothing more.
+    while ids := list(AskedQuestion.objects.filter(asked_at__lt=cutoff).values_list("id", flat=True)[:batch]):
+        deleted += AskedQuestion.objects.filter(id__in=ids).delete()[0]
+    return deleted
