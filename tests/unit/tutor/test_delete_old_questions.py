@@ -51,6 +51,10 @@ def test_a_large_backlog_goes_in_batches(tides):
 
 
 def test_the_task_runs_every_hour_on_the_beat():
+    from config.celery import app
+
+    app.loader.import_default_modules()
     scheduled = {entry["task"]: entry["schedule"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert scheduled["tutor.tasks.delete_old_questions"] == 3600.0
+    assert "tutor.tasks.delete_old_questions" in app.tasks
