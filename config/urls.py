@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("", include("sandbox_runner.urls")),
     path("", include("quizzes.urls")),
+    path("", include("tutor.urls")),
 ]
 
 
