@@ -70,7 +70,7 @@ def test_a_plain_form_question_lands_on_the_results_page_at_the_answer(client, t
     assert response.status_code == 302
     assert response["Location"] == f"{PAGE}#tutor-latest"
     html = client.get(PAGE).content.decode()
-    assert "<h1 class=\"tutor-page__title\">Tides and waves</h1>" in html
+    assert '<h1 class="tutor-page__title">Tides and waves</h1>' in html
     assert turns_in(html) == [COVERED]
     assert "The Moon&#x27;s gravity causes the tides." in html
     assert '<a class="citation__section" href="/lessons/tides/#tides">Tides</a>' in html
@@ -160,13 +160,17 @@ def test_start_over_with_htmx_sends_back_an_empty_panel_focused_on_the_question(
     assert html.lstrip().startswith('<section class="tutor" id="tutor"')
     assert turns_in(html) == []
     assert "Start over" not in html
-    assert re.search(r'<textarea[^>]* autofocus>', html)
+    assert re.search(r"<textarea[^>]* autofocus>", html)
     assert client.post(RESET)["Location"] == PAGE
 
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "Type a question about this lesson."), (" \n ", "Type a question about this lesson."), ("x" * 1001, "Keep your question under 1,000 characters.")],
+    [
+        ("", "Type a question about this lesson."),
+        (" \n ", "Type a question about this lesson."),
+        ("x" * 1001, "Keep your question under 1,000 characters."),
+    ],
 )
 def test_a_question_the_tutor_cannot_take_is_refused_with_a_clear_message(client, tides, question, message):
     plain = client.post(ASK, {"question": question})
@@ -242,7 +246,7 @@ def test_questions_answers_and_lesson_text_are_escaped():
         "question": hostile,
         "answer": f"Answer {hostile}",
         "reason": "answered",
-        "citations": [{"section": f"Section {hostile}", "anchor": "x\"><script>", "quote": f"Quote {hostile}"}],
+        "citations": [{"section": f"Section {hostile}", "anchor": 'x"><script>', "quote": f"Quote {hostile}"}],
         "see_also": [{"slug": "other", "title": f"Title {hostile}", "url": "/lessons/other/"}],
     }
 
