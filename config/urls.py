@@ -36,8 +36,8 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("", include("lessons.urls")),
     path("", include("sandbox_runner.urls")),
-    path("", include("quizzes.urls")),
     path("", include("tutor.urls")),
+    path("", include("quizzes.urls")),
 ]
 
 

@@ -12,18 +12,13 @@ from werkzeug.test import Client as WsgiClient
 from config.wsgi import application
 from lessons.models import Lesson
 from quizzes.services import start_attempt
-from tests.tutor_course import COVERED, OFF_TOPIC, import_sea_course
+from tests.tutor_course import COVERED, OFF_TOPIC
 from tutor.models import AskedQuestion
 
 pytestmark = pytest.mark.django_db
 URL = "/api/lessons/tides/tutor/"
 ROUTE = "/api/lessons/{slug}/tutor/"
 REPLY_KEYS = {"answer", "covered", "reason", "engine", "citations", "see_also", "latency_ms"}
-
-
-@pytest.fixture
-def tides(tmp_path) -> Lesson:
-    return import_sea_course(tmp_path)
 
 
 @pytest.fixture
