@@ -123,7 +123,6 @@ def test_only_the_last_turns_are_kept_and_they_are_the_history_of_a_follow_up(cl
     assert history(kept)[-1] == {"question": f"Question {KEPT_TURNS + 1} about tides?", "answer": kept[-1]["answer"]}
 
 
-@pytest.mark.xfail(strict=True, reason="The offline engine does not yet use an earlier question to answer a follow-up that leans on it.")
 def test_a_follow_up_is_answered_from_what_was_asked_before(client, tides):
     client.post(ASK, {"question": "What makes waves on the sea?"})
     client.post(ASK, {"question": "What makes them bigger?"})
