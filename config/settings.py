@@ -309,6 +309,7 @@ else:
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-runs": {"task": "sandbox_runner.tasks.fail_stale_runs", "schedule": 60.0},
     "delete-old-runs-and-uploads": {"task": "sandbox_runner.tasks.delete_old_runs_and_uploads", "schedule": 3600.0},
+    "delete-old-tutor-questions": {"task": "tutor.tasks.delete_old_questions", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Let an upload of the largest allowed size through Django's request limits.

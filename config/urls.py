@@ -9,11 +9,13 @@ from config.tokens import TokenApi
 from lessons import api as lessons_api
 from quizzes import api as quizzes_api
 from sandbox_runner import api as sandbox_api
+from tutor import api as tutor_api
 
 api_patterns = [
     path("tracks/", lessons_api.TrackListApi.as_view(), name="tracks"),
     path("lessons/", lessons_api.LessonListApi.as_view(), name="lessons"),
     path("lessons/<slug:slug>/", lessons_api.LessonDetailApi.as_view(), name="lesson"),
+    path("lessons/<slug:slug>/tutor/", tutor_api.TutorApi.as_view(), name="tutor"),
     path("runs/", sandbox_api.RunCreateApi.as_view(), name="runs"),
     path("runs/<int:run_id>/", sandbox_api.RunDetailApi.as_view(), name="run"),
     path("uploads/", sandbox_api.UploadListApi.as_view(), name="uploads"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("", include("lessons.urls")),
     path("", include("sandbox_runner.urls")),
+    path("", include("tutor.urls")),
     path("", include("quizzes.urls")),
     path("progress/", include("progress.urls")),
 ]

@@ -64,6 +64,34 @@ def sections_by_heading(lesson) -> dict[str, Section]:
     return sections
 
 
+@dataclass(frozen=True)
+class LearnerQuestions:
+    """Where one learner stands on a lesson's quiz, for other apps (the tutor) to take into account."""
+
+    unfinished: list[Question] = field(default_factory=list)  # the questions of their unfinished attempt
+    missed: list[Question] = field(default_factory=list)  # not right in their last finished attempt (when none is open)
+
+
+def learner_questions(*, lesson, user=None, browser_key: str = "") -> LearnerQuestions:
+    """Return the questions of the learner's unfinished attempt at the lesson's quiz, or else those they missed in their last one.
+
+    The learner is the signed-in user, or else the anonymous browser with that key.
+    """
+    owned = Attempt.objects.for_owner(user=user, browser_key=browser_key).filter(quiz__lesson=lesson).select_related("quiz")
+    attempt = owned.open().order_by("-started_at").first()
+    if attempt is not None:
+        live = live_questions(attempt.quiz)
+        return LearnerQuestions(unfinished=[live[key] for key in attempt.question_keys if key in live])
+    attempt = owned.finished().order_by("-finished_at").first()
+    if attempt is None:
+        return LearnerQuestions()
+    right = set(attempt.answers.filter(is_correct=True).values_list("question__key", flat=True))
+    missed = [key for key in counted_keys(attempt) if key not in right]
+    # Archived questions too: the learner answered them, and may ask why they were wrong.
+    questions = {question.key: question for question in attempt.quiz.questions.filter(key__in=missed)}
+    return LearnerQuestions(missed=[questions[key] for key in missed if key in questions])
+
+
 def choices_for(attempt: Attempt, question: Question) -> list[str]:
     """Return the question's choices in this attempt's order: shuffled per attempt, stable within it."""
     choices = list(question.choices)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from common.csrf import csrf_protect_signed_in
 from common.ratelimit import identity
 from sandbox_runner import uploads
 from sandbox_runner.forms import RunForm
@@ -30,25 +26,6 @@ SCRATCHPAD_EXAMPLE = """import pandas as pd
 rain = pd.DataFrame({"city": ["Lyon", "Porto", "Graz"], "rain_mm": [831, 1254, 822]})
 rain.sort_values("rain_mm", ascending=False)
 """
-
-
-def csrf_protect_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Enforce CSRF for signed-in learners only.
-
-    Anonymous pages are cached whole and shared, so they cannot carry a per-browser
-    token; an anonymous run changes nothing but that browser's own list of runs.
-    """
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
-            rejection = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(request, None, (), {})
-            if rejection is not None:
-                return rejection
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _start_run(request: HttpRequest, *, exercise: Exercise | None, template: str, context: dict) -> HttpResponse:

@@ -28,6 +28,14 @@ def mini_course(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def tides(db, tmp_path):
+    """The tides lesson of a tiny course whose text plainly answers a few questions, with a quiz (tests/tutor_course.py)."""
+    from tests.tutor_course import import_sea_course
+
+    return import_sea_course(tmp_path)
+
+
+@pytest.fixture
 def learner(django_user_model):
     return django_user_model.objects.create_user("alice@example.com", "correct-horse")
 

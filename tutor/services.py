@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import timedelta
 from itertools import combinations
 
 from django.conf import settings
+from django.utils import timezone
 
 from lessons.models import Lesson
 from lessons.search import LessonSearch, search_words
@@ -14,6 +16,7 @@ from tutor.engines import Engine, OfflineEngine, Turn
 from tutor.index import lesson_text
 from tutor.models import AskedQuestion
 from tutor.offline import judge
+from tutor.quiz import quiz_reply
 from tutor.replies import Reason, SeeAlso, TutorReply
 
 MAX_QUESTION_CHARS = 1000
@@ -62,16 +65,30 @@ def configured_engine() -> Engine:
     return OfflineEngine()
 
 
-def ask(lesson: Lesson, question: object, history: object = None, *, user=None, engine: Engine | None = None, log: bool = True) -> TutorReply:
+def ask(
+    lesson: Lesson,
+    question: object,
+    history: object = None,
+    *,
+    user=None,
+    browser_key: str = "",
+    engine: Engine | None = None,
+    log: bool = True,
+) -> TutorReply:
     """Answer a question about one lesson from that lesson's text only.
 
+    The learner (user, or else the anonymous browser_key) matters for the quiz: a
+    question of their unfinished attempt gets a pointer, one they missed a review.
     Raises TutorInputError for an empty, oversized or malformed question.
     """
     started = time.perf_counter()
     question = clean_question(question)
     turns = clean_history(history)
-    engine = engine or configured_engine()
-    reply = engine.reply(lesson_text(lesson), question, turns)
+    text = lesson_text(lesson)
+    reply = quiz_reply(lesson=lesson, text=text, question=question, user=user, browser_key=browser_key)
+    if reply is None:
+        engine = engine or configured_engine()
+        reply = engine.reply(text, question, turns)
     if reply.reason == Reason.NOT_COVERED:
         reply = replace(reply, see_also=lessons_that_cover(lesson, question))
         if reply.see_also:
@@ -115,3 +132,13 @@ def _candidate_lessons(question: str) -> list[Lesson]:
             for lesson in LessonSearch([first, second])[:3]:
                 candidates.setdefault(lesson.pk, lesson)
     return list(candidates.values())[: SEE_ALSO_CANDIDATES * 2]
+
+
+def delete_old_questions(*, days: int, batch: int = 1000) -> int:
+    """Delete logged questions asked more than the given days ago; return how many."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    # In batches, so a first run over a large backlog holds no long lock; running twice deletes nothing more.
+    while ids := list(AskedQuestion.objects.filter(asked_at__lt=cutoff).values_list("id", flat=True)[:batch]):
+        deleted += AskedQuestion.objects.filter(id__in=ids).delete()[0]
+    return deleted

@@ -104,6 +104,7 @@ def test_each_operation_documents_its_own_response_body(schema):
     assert response_ref(schema, "/api/runs/", "post", "201") == "RunCreateOutput"
     assert response_ref(schema, "/api/runs/{run_id}/", "get", "200") == "Run"
     assert response_ref(schema, "/api/auth/token/", "post", "200") == "TokenOutput"
+    assert response_ref(schema, "/api/lessons/{slug}/tutor/", "post", "200") == "TutorOutput"
     page = schema["components"]["schemas"]["PaginatedLessonSummaryList"]
     assert {"count", "next", "previous", "results"} <= page["properties"].keys()
 
@@ -113,6 +114,7 @@ def test_every_error_an_operation_can_answer_is_documented_with_its_body(schema)
         ("/api/tracks/", "get"): {"401"},
         ("/api/lessons/", "get"): {"400", "401", "404"},
         ("/api/lessons/{slug}/", "get"): {"401", "404"},
+        ("/api/lessons/{slug}/tutor/", "post"): {"400", "401", "403", "404", "413", "415", "429"},
         ("/api/runs/", "post"): {"400", "401", "403", "409", "413", "415", "429", "503"},
         ("/api/runs/{run_id}/", "get"): {"401", "404"},
         ("/api/uploads/", "get"): {"401"},

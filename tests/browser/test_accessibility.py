@@ -17,6 +17,7 @@ PAGES = [
     "/lessons/joins-explained/",
     "/lessons/first-matplotlib-chart/",
     "/lessons/joins-explained/quiz/",
+    "/lessons/joins-explained/tutor/",
     "/scratchpad/",
     "/accounts/sign-in/",
     "/accounts/sign-up/",

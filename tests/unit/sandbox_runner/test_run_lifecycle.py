@@ -184,6 +184,6 @@ def test_the_sweeps_are_on_the_beat_schedule(settings):
     app.loader.import_default_modules()
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
-    assert tasks == {"sandbox_runner.tasks.fail_stale_runs", "sandbox_runner.tasks.delete_old_runs_and_uploads"}
+    assert {"sandbox_runner.tasks.fail_stale_runs", "sandbox_runner.tasks.delete_old_runs_and_uploads"} <= tasks
     assert tasks <= set(app.tasks)
     assert settings.CELERY_BEAT_SCHEDULE_FILENAME.startswith(str(settings.DATA_DIR))

@@ -1,0 +1,80 @@
+"""The tutor's pages: ask with htmx on the lesson page, or with a plain form and a results page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from common.browser import browser_key
+from common.csrf import csrf_protect_signed_in
+from common.ratelimit import Rate, allow, seconds_until_next_window
+from lessons.models import LESSON_TEXT_FIELDS, Lesson
+from tutor import conversation
+from tutor.forms import QuestionForm
+from tutor.panels import panel_context
+from tutor.services import ask
+
+PAGE = "tutor/conversation.html"
+TOO_MANY = "That's a lot of questions in a minute. Take a breath, read a little, then ask again."
+
+
+def _lesson(slug: str) -> Lesson:
+    lessons = Lesson.objects.published().select_related("track").defer(*LESSON_TEXT_FIELDS)
+    return get_object_or_404(lessons, slug=slug)
+
+
+@require_GET
+def conversation_page(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = _lesson(slug)
+    return render(request, PAGE, {"panel": panel_context(request, lesson, focus="latest")})
+
+
+@require_POST
+@csrf_protect_signed_in
+def ask_tutor(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = _lesson(slug)
+    form = QuestionForm(request.POST)
+    if not allow(request, scope="tutor"):
+        response = _refuse(request, lesson, form, TOO_MANY, status=429)
+        response["Retry-After"] = str(seconds_until_next_window(Rate.parse(settings.RATE_LIMITS["tutor"])))
+        return response
+    if not form.is_valid():
+        return _refuse(request, lesson, form, form.errors["question"][0], status=400)
+    question = form.cleaned_data["question"]
+    earlier = conversation.turns(request, lesson)
+    reply = ask(lesson, question, conversation.history(earlier), user=request.user, browser_key=browser_key(request))
+    turn = conversation.remember(request, lesson, question, reply)
+    if not request.htmx:  # plain form: post/redirect/get, to the answer
+        return redirect(f"{reverse('tutor:conversation', args=[slug])}#tutor-latest")
+    on_lesson_page = request.POST.get("from") == "lesson"
+    panel = {"lesson": lesson, "turns": [turn], "on_lesson_page": on_lesson_page}
+    response = render(request, f"{PAGE}#answered", {"turn": turn, "panel": panel, "oob": True})
+    response["HX-Trigger"] = "tutor-answered"  # the form empties itself for the next question
+    return response
+
+
+def _refuse(request: HttpRequest, lesson: Lesson, form: QuestionForm, problem: str, *, status: int) -> HttpResponse:
+    if request.htmx:
+        # htmx swaps only 2xx answers: the refusal goes into the panel's problem slot with a
+        # 200, and the question stays in the box to be fixed.
+        response = render(request, f"{PAGE}#problem-message", {"panel": {"problem": problem}})
+        response["HX-Retarget"] = "#tutor-problem"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, PAGE, {"panel": panel_context(request, lesson, form=form, problem=problem, focus="question")}, status=status)
+
+
+@require_POST
+@csrf_protect_signed_in
+def start_over(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = _lesson(slug)
+    conversation.forget(request, lesson)
+    on_lesson_page = request.POST.get("from") == "lesson"
+    if request.htmx:
+        return render(request, f"{PAGE}#tutor-panel", {"panel": panel_context(request, lesson, on_lesson_page=on_lesson_page, focus="question")})
+    if on_lesson_page:
+        return redirect(f"{lesson.get_absolute_url()}#tutor")
+    return redirect("tutor:conversation", slug=slug)
