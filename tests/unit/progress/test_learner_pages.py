@@ -9,7 +9,9 @@ import uuid
 import pytest
 import time_machine
 from django.core import signing
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from common.browser import SESSION_FIELD
 from quizzes.records import sign_attempt
@@ -188,3 +190,16 @@ def test_search_results_carry_no_map_panel(client, learner):
 
 def test_every_page_links_to_the_dashboard(client, course):
     assert '<a href="/progress/">Progress</a>' in client.get("/").content.decode()
+
+
+@pytest.mark.usefixtures("course")
+def test_the_dashboard_runs_a_fixed_number_of_queries_however_much_activity(client, learner, runs, django_assert_max_num_queries):
+    client.force_login(learner)
+    merge_browser_progress(user=learner, records=HISTORY[:6])
+    with CaptureQueriesContext(connection) as little:
+        client.get(DASHBOARD)
+    merge_browser_progress(user=learner, records=HISTORY)
+    runs(learner=learner)
+
+    with django_assert_max_num_queries(len(little)):
+        client.get(DASHBOARD)
