@@ -135,6 +135,7 @@ RATE_LIMITS = {
     "password-reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/h"),
     "quiz-answers": env_str("RATE_LIMIT_QUIZ_ANSWERS", "120/m"),
     "progress-sync": env_str("RATE_LIMIT_PROGRESS_SYNC", "30/m"),
+    "progress-browser": env_str("RATE_LIMIT_PROGRESS_BROWSER", "60/m"),  # anonymous dashboards drawn from a browser's records
     "api-token": env_str("RATE_LIMIT_API_TOKEN", "10/m"),  # POST /api/auth/token/ per address: password guesses
     "tutor": env_str("RATE_LIMIT_TUTOR", "20/m"),  # tutor questions per learner (account, else address)
 }

@@ -1,9 +1,10 @@
-"""Panels that other apps add to the lesson page (the exercise, the quiz, the tutor).
+"""Panels that other apps add to the lesson page (the exercise, the quiz, the tutor) and to the lesson map.
 
-The lessons app renders the page but knows none of those apps: each registers a panel
+The lessons app renders the pages but knows none of those apps: each registers a panel
 in its AppConfig.ready(). A panel's context function returns None when it has nothing
-to show for a lesson. Panels render outside the cached lesson fragment, so they may
-depend on the learner.
+to show. Panels render outside the cached fragments, so they may depend on the
+learner; but a whole anonymous page may be cached (lessons/page_cache.py), so what a
+panel shows an anonymous reader must be the same for all of them.
 """
 
 from __future__ import annotations
@@ -34,11 +35,32 @@ class RenderedPanel:
     context: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class MapPanel:
+    """A panel on the lesson map, above the tracks."""
+
+    name: str
+    template: str
+    order: int
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+
+
 _PANELS: dict[str, LessonPanel] = {}
+_MAP_PANELS: dict[str, MapPanel] = {}
 
 
 def register_panel(panel: LessonPanel) -> None:
     _PANELS[panel.name] = panel
+
+
+def register_map_panel(panel: MapPanel) -> None:
+    _MAP_PANELS[panel.name] = panel
+
+
+def map_panels(request: HttpRequest) -> list[RenderedPanel]:
+    """Return the panels to show on the lesson map, in order."""
+    rendered = ((panel.template, panel.context(request)) for panel in sorted(_MAP_PANELS.values(), key=lambda panel: panel.order))
+    return [RenderedPanel(template, context) for template, context in rendered if context is not None]
 
 
 def panels_for(request: HttpRequest, lesson: Lesson) -> dict[str, list[RenderedPanel]]:

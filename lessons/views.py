@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from lessons.models import Lesson, Track
 from lessons.page_cache import cache_for_anonymous
-from lessons.panels import panels_for
+from lessons.panels import map_panels, panels_for
 from lessons.search import LessonSearch
 from lessons.services import catalog_version, count_published_lessons, search_lessons
 
@@ -51,6 +51,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
     }
     if query:
         context |= _search_page(search_lessons(query), page=_page_number(request.GET.get("page")))
+    if not request.htmx and not query:  # the map's own panels; search results stand alone
+        context["panels"] = map_panels(request)
     template = "lessons/catalog.html#catalog-results" if request.htmx else "lessons/catalog.html"
     return render(request, template, context)
 

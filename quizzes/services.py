@@ -282,6 +282,47 @@ def recompute_progress(*, learner_id: int, quiz_ids: Iterable[int]) -> None:
     )
 
 
+@dataclass
+class BrowserRecords:
+    """What a browser's signed records vouch for, once verified."""
+
+    attempts: dict[uuid.UUID, tuple[AttemptRecord, int]] = field(default_factory=dict)  # by attempt: the record and its quiz id
+    answers: dict[tuple[uuid.UUID, str], tuple[AnswerRecord, int]] = field(default_factory=dict)  # by attempt and question
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # {"index", "reason"} in the order sent
+
+
+def read_browser_records(records: list[Any]) -> BrowserRecords:
+    """Verify a browser's signed records one by one; return the attempts and answers they vouch for, and the rejected.
+
+    A record counts once however often it is sent. An attempt record also vouches for
+    each of its answers, so a browser that kept only the attempt loses none of them.
+    """
+    verified = BrowserRecords()
+    parsed: list[tuple[int, AnswerRecord | AttemptRecord]] = []
+    for index, signed in enumerate(records):
+        try:
+            parsed.append((index, read_record(signed)))
+        except RecordRejected as error:
+            verified.rejected.append({"index": index, "reason": str(error)})
+    quizzes = dict(
+        Quiz.objects.filter(lesson__slug__in={record.lesson for _, record in parsed}, lesson__is_archived=False).values_list("lesson__slug", "id")
+    )
+    for index, record in parsed:
+        quiz_id = quizzes.get(record.lesson)
+        if quiz_id is None:
+            verified.rejected.append({"index": index, "reason": f"the lesson {record.lesson!r} has no quiz on this site any more"})
+        elif isinstance(record, AttemptRecord):
+            verified.attempts[record.attempt] = (record, quiz_id)
+        else:
+            verified.answers[(record.attempt, record.question)] = (record, quiz_id)
+    verified.rejected.sort(key=lambda item: item["index"])
+    for record, quiz_id in verified.attempts.values():
+        for key, correct in record.answers.items():
+            vouched = AnswerRecord(record.id, record.lesson, record.attempt, key, correct, record.at)
+            verified.answers.setdefault((record.attempt, key), (vouched, quiz_id))
+    return verified
+
+
 def merge_browser_progress(*, user, records: list[Any]) -> SyncReport:
     """Verify a browser's signed records and merge them into the account; return what happened to each.
 
@@ -289,29 +330,8 @@ def merge_browser_progress(*, user, records: list[Any]) -> SyncReport:
     merge. Merging only adds facts to a set, so it is idempotent, order-independent,
     never lowers a score and never loses a completion.
     """
-    report = SyncReport()
-    attempts: dict[uuid.UUID, tuple[AttemptRecord, int]] = {}
-    answers: dict[tuple[uuid.UUID, str], tuple[AnswerRecord, int]] = {}
-    parsed: list[tuple[int, AnswerRecord | AttemptRecord]] = []
-    for index, signed in enumerate(records):
-        try:
-            parsed.append((index, read_record(signed)))
-        except RecordRejected as error:
-            report.rejected.append({"index": index, "reason": str(error)})
-    quizzes = {
-        quiz.lesson.slug: quiz
-        for quiz in Quiz.objects.filter(lesson__slug__in={record.lesson for _, record in parsed}, lesson__is_archived=False).select_related("lesson")
-    }
-    for index, record in parsed:
-        quiz = quizzes.get(record.lesson)
-        if quiz is None:
-            report.rejected.append({"index": index, "reason": f"the lesson {record.lesson!r} has no quiz on this site any more"})
-        elif isinstance(record, AttemptRecord):
-            attempts[record.attempt] = (record, quiz.id)
-        else:
-            answers[(record.attempt, record.question)] = (record, quiz.id)
-    report.rejected.sort(key=lambda item: item["index"])
-
+    verified = read_browser_records(records)
+    report = SyncReport(rejected=verified.rejected)
     new_attempts = [
         AttemptResult(
             learner=user,
@@ -324,25 +344,21 @@ def merge_browser_progress(*, user, records: list[Any]) -> SyncReport:
             finished_at=record.at,
             from_browser=True,
         )
-        for record, quiz_id in attempts.values()
+        for record, quiz_id in verified.attempts.values()
     ]
-    # An attempt record also vouches for each of its answers.
-    for record, quiz_id in attempts.values():
-        for key, correct in record.answers.items():
-            answers.setdefault((record.attempt, key), (AnswerRecord(record.id, record.lesson, record.attempt, key, correct, record.at), quiz_id))
     new_answers = [
         AnswerResult(
             learner=user, quiz_id=quiz_id, attempt_id=record.attempt, question_key=record.question, is_correct=record.correct, answered_at=record.at
         )
-        for record, quiz_id in answers.values()
+        for record, quiz_id in verified.answers.values()
     ]
     with transaction.atomic():
-        known = set(AttemptResult.objects.filter(learner=user, attempt_id__in=attempts).values_list("attempt_id", flat=True))
+        known = set(AttemptResult.objects.filter(learner=user, attempt_id__in=verified.attempts).values_list("attempt_id", flat=True))
         AttemptResult.objects.bulk_create(new_attempts, ignore_conflicts=True, batch_size=500)
         AnswerResult.objects.bulk_create(new_answers, ignore_conflicts=True, batch_size=500)
-        recompute_progress(learner_id=user.pk, quiz_ids={quiz_id for _, quiz_id in attempts.values()})
+        recompute_progress(learner_id=user.pk, quiz_ids={quiz_id for _, quiz_id in verified.attempts.values()})
     report.accepted = len(records) - len(report.rejected)
-    report.new_attempts = len(attempts) - len(known)
+    report.new_attempts = len(verified.attempts) - len(known)
     return report
 
 
