@@ -19,6 +19,21 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def steady_rate_limit_windows(monkeypatch):
+    """Hold the rate limiter's clock at the start of a window (and of every shorter one).
+
+    Its windows are aligned to the clock, so a test that makes three requests could
+    otherwise see a minute turn between the second and the third on a busy machine.
+    """
+    import types
+
+    from common import ratelimit
+
+    start_of_a_day = 1_800_000_000 - 1_800_000_000 % 86_400 + 1
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: start_of_a_day))
+
+
 @pytest.fixture
 def mini_course(tmp_path: Path) -> Path:
     """Return a fresh copy of a small valid content tree that a test may edit."""
