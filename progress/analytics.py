@@ -121,16 +121,29 @@ class Table:
 
     @property
     def lines(self) -> list[dict[str, Any]]:
-        """Return the rows as the page shows them: cells in column order, each with its kind and any link."""
+        """Return the rows as the page shows them: cells in column order, each its text (as the CSV writes it), entries or link."""
         return [
             {
                 "flagged": bool(row.get("flags")),
                 "cells": [
-                    {"kind": column.kind, "value": row[column.key], "url": row.get(column.link) if column.link else None} for column in self.columns
+                    {
+                        "kind": column.kind,
+                        "text": _shown(row[column.key]),
+                        "entries": row[column.key] if column.kind == "list" else None,
+                        "url": row.get(column.link) if column.link else None,
+                    }
+                    for column in self.columns
                 ],
             }
             for row in self.rows
         ]
+
+
+def _shown(value: Any) -> str:
+    """Return a cell's text as pandas writes it to CSV (floats by repr), a dash when there is no value."""
+    if value is None:
+        return "\N{EN DASH}"
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -295,14 +308,14 @@ def lesson_table(filters: Filters) -> Table:
 
 
 ITEM_COLUMNS = [
-    Column("lesson", "Lesson", "link", link="lesson_url"),
     Column("question", "Question", "text"),
+    Column("lesson", "Lesson", "link", link="lesson_url"),
     Column("prompt", "Prompt", "text"),
     Column("answers", "Answers"),
     Column("facility", "Facility"),
     Column("discrimination", "Discrimination"),
-    Column("top_wrong_answer", "Most chosen wrong answer", "text"),
-    Column("top_wrong_share", "Its share of wrong answers (%)"),
+    Column("top_wrong_answer", "Top wrong answer", "text"),
+    Column("top_wrong_share", "Its share (%)"),
     Column("flags", "Flags", "list"),
 ]
 
@@ -376,13 +389,15 @@ def flag_items(stats: pd.DataFrame, *, min_answers: int = MIN_ANSWERS) -> pd.Ser
 
 
 def item_table(filters: Filters, *, min_answers: int = MIN_ANSWERS) -> Table:
-    """Return the item analysis of every live question of the lessons reported on."""
+    """Return the item analysis of every live question of the lessons reported on: flagged ones first, then in catalog order."""
     stats = item_statistics(filters)
     stats["flags"] = flag_items(stats, min_answers=min_answers)
+    stats = stats.sort_values("flags", key=lambda flags: ~flags.map(bool), kind="stable")
     stats["lesson_url"] = _lesson_urls(stats["slug"])
     note = (
-        f"Over answers in finished attempts. Flagged with at least {min_answers} answers: facility under {FACILITY_FLOOR:.2f}"
-        f" or discrimination under {DISCRIMINATION_FLOOR:.0f}."
+        f"Over answers in finished attempts. Facility: the share right; discrimination: the point-biserial correlation with the rest"
+        f" of the attempt's score; its share: of the item's wrong answers. Flagged with at least {min_answers} answers: facility under"
+        f" {FACILITY_FLOOR:.2f} or discrimination under {DISCRIMINATION_FLOOR:.0f}."
     )
     rows = _records(stats)
     points = [
@@ -492,17 +507,16 @@ def group_similar(texts: list[str], counts: list[int]) -> list[int]:
     return found
 
 
-def closest_sections(lesson: Lesson, questions: list[str]) -> list[str | None]:
+def closest_sections(lesson: Lesson, questions: list[str], *, anchors: set[str]) -> list[str | None]:
     """Return for each question the anchor of the lesson section that shares most of its distinctive words, or None.
 
     Each content stem of the question weighs its inverse section frequency, log(S / df)
     over the S sections of the lesson (a stem no section holds weighs log(2S): it is
     what the lesson lacks). The best section must hold at least MATCHED of the
     question's weight; stems every section holds weigh nothing. Only the lesson's own
-    sections (not its intro or key terms) can match.
+    sections (anchors; not its intro or key terms) can match.
     """
     text = lesson_text(lesson)
-    anchors = set(Section.objects.filter(lesson=lesson).values_list("anchor", flat=True))
     sections = [(ref.anchor, stems | ref.stems) for ref, stems in zip(text.sections, text.section_stems, strict=True) if ref.anchor in anchors]
     if not sections:
         return [None] * len(questions)
@@ -524,23 +538,29 @@ def closest_sections(lesson: Lesson, questions: list[str]) -> list[str | None]:
 
 def uncovered_groups(filters: Filters) -> pd.DataFrame:
     """Return the groups of similar not-covered questions per lesson, most asked first, with the section each is closest to."""
-    wordings = uncovered_wordings(filters)
+    wordings = uncovered_wordings(filters).reset_index(drop=True)
     columns = ["lesson_id", "question", "asked", "wordings", "examples", "anchor"]
     if wordings.empty:
         return pd.DataFrame(columns=columns)
-    lessons = {lesson.pk: lesson for lesson in Lesson.objects.filter(pk__in=wordings["lesson_id"].unique()).only("id", "content_hash")}
-    found = []
-    for lesson_id, part in wordings.groupby("lesson_id", sort=False):
-        part = part.assign(group=group_similar(part["text"].tolist(), part["asked"].tolist()))
-        grouped = part.groupby("group", sort=False).agg(
-            question=("text", "first"), asked=("asked", "sum"), wordings=("text", "size"), texts=("text", list)
-        )
-        grouped["examples"] = grouped["texts"].map(lambda texts: texts[1 : 1 + EXAMPLES_PER_GROUP])
-        grouped["anchor"] = closest_sections(lessons[lesson_id], grouped["question"].tolist())
-        grouped["lesson_id"] = lesson_id
-        found.append(grouped[columns])
-    groups = pd.concat(found, ignore_index=True)
-    return groups.sort_values(["asked", "question"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    # Wordings come most asked first within each lesson, so a group's first wording is its leader.
+    group = np.zeros(len(wordings), dtype=int)
+    for rows in wordings.groupby("lesson_id", sort=False).indices.values():
+        group[rows] = group_similar(wordings["text"].iloc[rows].tolist(), wordings["asked"].iloc[rows].tolist())
+    wordings["group"] = group
+    groups = wordings.groupby(["lesson_id", "group"], sort=False).agg(
+        question=("text", "first"), asked=("asked", "sum"), wordings=("text", "size"), texts=("text", list)
+    )
+    groups = groups.reset_index()
+    groups["examples"] = groups["texts"].map(lambda texts: texts[1 : 1 + EXAMPLES_PER_GROUP])
+    lessons = {lesson.pk: lesson for lesson in Lesson.objects.filter(pk__in=groups["lesson_id"].unique()).only("id", "content_hash")}
+    anchors: dict[int, set[str]] = {}
+    for lesson_id, anchor in Section.objects.filter(lesson__in=lessons).values_list("lesson_id", "anchor"):
+        anchors.setdefault(lesson_id, set()).add(anchor)
+    groups["anchor"] = None
+    for lesson_id, rows in groups.groupby("lesson_id", sort=False).indices.items():
+        matched = closest_sections(lessons[lesson_id], groups["question"].iloc[rows].tolist(), anchors=anchors.get(lesson_id, set()))
+        groups.loc[groups.index[rows], "anchor"] = pd.Series(matched, index=groups.index[rows], dtype=object)
+    return groups.sort_values(["asked", "question"], ascending=[False, True], kind="stable").reset_index(drop=True)[columns]
 
 
 def group_table(filters: Filters) -> Table:
@@ -717,10 +737,10 @@ GAP_COLUMNS = [
     Column("lesson", "Lesson", "link", link="lesson_url"),
     Column("section", "Section", "link", link="section_url"),
     Column("flagged_items", "Flagged quiz items", "list"),
-    Column("wrong_answers", "Wrong answers to them"),
+    Column("wrong_answers", "Wrong answers"),
     Column("question_groups", "Uncovered questions", "list"),
     Column("uncovered_asked", "Times asked"),
-    Column("affected", "Affected (wrong answers + times asked)"),
+    Column("affected", "Affected"),
 ]
 
 
@@ -730,8 +750,9 @@ def gap_table(filters: Filters, *, min_answers: int = MIN_ANSWERS) -> Table:
     A flagged item belongs to the section its question names (or to "No section named");
     an uncovered group to the section sharing its most distinctive words (or to "Not in
     the lesson yet"). Rows are
-    ordered by how often learners met the problem: the wrong answers to the flagged items
-    plus the times the uncovered questions were asked, rows holding both kinds first.
+    ordered by how often learners met the problem ("affected"): the wrong answers to the
+    flagged items plus the times the uncovered questions were asked, rows holding both
+    kinds first.
     """
     lessons = _frame(filters.lessons().values_list("id", "slug", "title", "catalog_position"), ["lesson_id", "slug", "lesson", "lesson_position"])
     sections = _section_titles(filters)
