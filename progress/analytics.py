@@ -184,7 +184,7 @@ class SecondsBetween(Func):
 
 
 class PassedAllChecks(Func):
-    """1 when a run's checks list is not empty and none of its checks failed, else 0 (per row, in the database)."""
+    """1 when a run's checks list is not empty and none of its checks has "passed": false, else 0 (per row, in the database)."""
 
     output_field = IntegerField()
     arity = 1
@@ -201,7 +201,7 @@ class PassedAllChecks(Func):
     def as_sqlite(self, compiler, connection, **extra):
         template = (
             "CASE WHEN json_type(%(expressions)s) IS NOT 'array' THEN 0 WHEN json_array_length(%(expressions)s) = 0 THEN 0"
-            " WHEN EXISTS (SELECT 1 FROM json_each(%(expressions)s) AS item WHERE json_extract(item.value, '$.passed') IS NOT 1)"
+            " WHEN EXISTS (SELECT 1 FROM json_each(%(expressions)s) AS item WHERE json_extract(item.value, '$.passed') IS 0)"
             " THEN 0 ELSE 1 END"
         )
         return super().as_sql(compiler, connection, template=template, **extra)
@@ -714,14 +714,14 @@ def check_table(filters: Filters) -> Table:
     if connection.vendor == "postgresql":
         # jsonb_to_recordset reads each check's two fields in one go, about twice as fast as jsonb_array_elements.
         query = (
-            "SELECT run.exercise_id, item.title, COUNT(*), COUNT(*) FILTER (WHERE item.passed IS NOT TRUE)"  # noqa: S608 - our own compiled query
+            "SELECT run.exercise_id, item.title, COUNT(*), COUNT(*) FILTER (WHERE item.passed IS FALSE)"  # noqa: S608 - our own compiled query
             f" FROM ({sql}) AS run CROSS JOIN LATERAL jsonb_to_recordset("
             "CASE WHEN jsonb_typeof(run.checks) = 'array' THEN run.checks ELSE '[]'::jsonb END) AS item(title text, passed boolean) GROUP BY 1, 2"
         )
     else:
         query = (
             "SELECT run.exercise_id, json_extract(item.value, '$.title'), COUNT(*),"  # noqa: S608 - our own compiled query
-            " SUM(CASE WHEN json_extract(item.value, '$.passed') IS 1 THEN 0 ELSE 1 END)"
+            " SUM(CASE WHEN json_extract(item.value, '$.passed') IS 0 THEN 1 ELSE 0 END)"
             f" FROM ({sql}) AS run, json_each(CASE WHEN json_type(run.checks) = 'array' THEN run.checks ELSE '[]' END) AS item GROUP BY 1, 2"
         )
     with connection.cursor() as cursor:
