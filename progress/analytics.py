@@ -51,6 +51,7 @@ SIMILAR = 0.5
 # A group of questions belongs to the section holding at least this share of its leading wording's word weight.
 MATCHED = 0.4
 EXAMPLES_PER_GROUP = 3
+ERRORS_PER_EXERCISE = 5
 NO_SECTION = "Not in the lesson yet"
 NO_SECTION_NAMED = "No section named"
 UNNAMED, LACKING = "", "-"  # keys of those two rows while joining (never a section's anchor)
@@ -666,11 +667,12 @@ def exercise_table(filters: Filters) -> Table:
 
 
 def error_table(filters: Filters) -> Table:
-    """Return, per exercise, the kinds of failure of its runs, most frequent first.
+    """Return, per exercise in catalog order, the ERRORS_PER_EXERCISE most frequent kinds of failure of its runs.
 
     The kind of an error is the exception's name, read from the run's error message
     (the last line of its traceback, "KeyError: 'total'"); timeouts, resource limits and
-    killed runs are kinds of their own.
+    killed runs are kinds of their own. Each exercise shows its five most frequent kinds,
+    each with its share of all the exercise's failed runs.
     """
     exercises = _exercises(filters)
     kind = Case(
@@ -694,8 +696,9 @@ def error_table(filters: Filters) -> Table:
     kinds["error"] = kinds["kind"].map(_error_name)
     kinds = kinds.groupby(["exercise_id", "error"], as_index=False)["runs"].sum()
     kinds["share"] = _percent(kinds["runs"], kinds.groupby("exercise_id")["runs"].transform("sum"))
-    table = exercises.merge(kinds, on="exercise_id", how="inner")
-    table = table.sort_values(["runs", "exercise", "error"], ascending=[False, True, True], kind="stable")
+    # Exercises stay in catalog order (their frame's order), each with its most frequent kinds.
+    kinds = kinds.sort_values(["runs", "error"], ascending=[False, True], kind="stable").groupby("exercise_id").head(ERRORS_PER_EXERCISE)
+    table = exercises.merge(kinds, on="exercise_id", how="inner", sort=False)
     table["lesson_url"] = _lesson_urls(table["slug"])
     return Table("errors", "Errors", ERROR_COLUMNS, _records(table), note=error_table.__doc__.split("\n\n")[1].replace("\n", " ").strip())
 
@@ -708,7 +711,7 @@ def _error_name(kind: str) -> str:
 
 
 def check_table(filters: Filters) -> Table:
-    """Return, per exercise and check, how many runs it checked and how many it failed, most failed first."""
+    """Return, per exercise (in catalog order) and check, how many runs it checked and how many it failed, most failed first."""
     exercises = _exercises(filters)
     sql, params = _runs(filters).values("exercise_id", "checks").query.sql_with_params()
     if connection.vendor == "postgresql":
@@ -728,8 +731,8 @@ def check_table(filters: Filters) -> Table:
         cursor.execute(query, params)
         checks = _frame(cursor.fetchall(), ["exercise_id", "check", "checked", "failed"])
     checks["failed_share"] = _percent(checks["failed"], checks["checked"])
-    table = exercises.merge(checks, on="exercise_id", how="inner")
-    table = table.sort_values(["failed", "exercise", "check"], ascending=[False, True, True], kind="stable")
+    checks = checks.sort_values(["failed", "check"], ascending=[False, True], kind="stable")
+    table = exercises.merge(checks, on="exercise_id", how="inner", sort=False)
     table["lesson_url"] = _lesson_urls(table["slug"])
     return Table("checks", "Failing checks", CHECK_COLUMNS, _records(table))
 

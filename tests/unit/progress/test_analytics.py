@@ -22,6 +22,7 @@ from progress.analytics import (
     tutor_table,
     weighted_median,
 )
+from sandbox_runner.models import Run
 from tests.unit.progress.author_activity import make_activity
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,14 @@ def test_sandbox_figures(activity):
     assert errors == [("KeyError", 2, 50.0), ("NameError", 1, 25.0), ("Timeout (wall clock)", 1, 25.0)]
     checks = [(row["check"], row["checked"], row["failed"], row["failed_share"]) for row in check_table(Filters()).rows]
     assert checks == [("The rows are counted.", 2, 1, 50.0)]
+
+
+def test_each_exercise_shows_its_five_commonest_kinds_of_error(activity):
+    for name in ("TypeError", "ValueError", "IndexError", "OSError"):
+        Run.objects.create(exercise=activity["exercise"], session_key="s9", status="error", error_message=f"{name}: no", code="x")
+    errors = [(row["error"], row["runs"], row["share"]) for row in error_table(Filters()).rows]
+    # Eight failed runs: KeyError twice, six kinds once each (ties by name).
+    assert errors == [("KeyError", 2, 25.0), ("IndexError", 1, 12.5), ("NameError", 1, 12.5), ("OSError", 1, 12.5), ("Timeout (wall clock)", 1, 12.5)]
 
 
 def test_content_gaps_join_flagged_items_and_uncovered_questions(activity):
