@@ -146,12 +146,16 @@ TABLES: dict[str, Callable[[Filters], Table]] = {
 
 def _scope(filters: Filters) -> str:
     where = filters.track.title if filters.track else "All tracks"
+
+    def day(value) -> str:
+        return f"{value.day} {value:%b %Y}"
+
     if filters.start and filters.end:
-        return f"{where}, {filters.start:%-d %b %Y} to {filters.end:%-d %b %Y}"
+        return f"{where}, {day(filters.start)} to {day(filters.end)}"
     if filters.start:
-        return f"{where}, from {filters.start:%-d %b %Y}"
+        return f"{where}, from {day(filters.start)}"
     if filters.end:
-        return f"{where}, up to {filters.end:%-d %b %Y}"
+        return f"{where}, up to {day(filters.end)}"
     return f"{where}, all time"
 
 
