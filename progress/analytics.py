@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -70,6 +71,14 @@ class Filters:
     track: Track | None = None
     start: date | None = None
     end: date | None = None
+    # Frames already read for this report, so two tables sharing a query run it once.
+    memo: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def once(self, key: str, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """Return the frame read under this key for these filters, reading it the first time."""
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key].copy()
 
     def window(self, field_name: str) -> Q:
         """Return a filter keeping rows whose field falls inside the date range."""
@@ -631,6 +640,31 @@ def _exercises(filters: Filters) -> pd.DataFrame:
     )
 
 
+def _run_kinds(filters: Filters) -> pd.DataFrame:
+    """Return the finished runs per exercise and kind of ending ("ok", a status, or the text before ":" of an error), with how many passed every check.
+
+    One scan of the runs serves the exercises' table and the errors' table.
+    """
+    kind = Case(
+        When(status=Run.Status.OK, then=Value("ok")),
+        When(
+            status=Run.Status.ERROR,
+            error_message__contains=":",
+            then=Substr("error_message", 1, StrIndex("error_message", Value(":")) - 1),
+        ),
+        When(status=Run.Status.ERROR, then=Value("")),
+        default=F("status"),
+    )
+    return _frame(
+        _runs(filters)
+        .annotate(kind=kind)
+        .values("exercise_id", "kind")
+        .annotate(runs=Count("id"), passed_all=Sum(PassedAllChecks("checks")))
+        .values_list("exercise_id", "kind", "runs", "passed_all"),
+        ["exercise_id", "kind", "runs", "passed_all"],
+    )
+
+
 def exercise_table(filters: Filters) -> Table:
     """Return, per exercise, its finished runs, the learners who ran it, the share passing every check and the share failing.
 
@@ -638,14 +672,10 @@ def exercise_table(filters: Filters) -> Table:
     without checks show no pass share.
     """
     exercises = _exercises(filters)
-    # Two queries: counting distinct learners sorts its rows, and those rows stay narrow without the checks.
-    outcomes = _frame(
-        _runs(filters)
-        .values("exercise_id")
-        .annotate(runs=Count("id"), passed_all=Sum(PassedAllChecks("checks")), failed=Count("id", filter=~Q(status=Run.Status.OK)))
-        .values_list("exercise_id", "runs", "passed_all", "failed"),
-        ["exercise_id", "runs", "passed_all", "failed"],
-    )
+    kinds = filters.once("run-kinds", lambda: _run_kinds(filters))
+    kinds["failed"] = kinds["runs"].where(kinds["kind"] != "ok", 0)
+    outcomes = kinds.groupby("exercise_id", as_index=False)[["runs", "passed_all", "failed"]].sum()
+    # Apart: counting distinct learners sorts its rows, which stay narrow without the checks.
     learners = _frame(
         _runs(filters)
         .values("exercise_id")
@@ -675,24 +705,8 @@ def error_table(filters: Filters) -> Table:
     each with its share of all the exercise's failed runs.
     """
     exercises = _exercises(filters)
-    kind = Case(
-        When(
-            status=Run.Status.ERROR,
-            error_message__contains=":",
-            then=Substr("error_message", 1, StrIndex("error_message", Value(":")) - 1),
-        ),
-        When(status=Run.Status.ERROR, then=Value("")),
-        default=F("status"),
-    )
-    kinds = _frame(
-        _runs(filters)
-        .exclude(status=Run.Status.OK)
-        .annotate(kind=kind)
-        .values("exercise_id", "kind")
-        .annotate(runs=Count("id"))
-        .values_list("exercise_id", "kind", "runs"),
-        ["exercise_id", "kind", "runs"],
-    )
+    kinds = filters.once("run-kinds", lambda: _run_kinds(filters))
+    kinds = kinds[kinds["kind"] != "ok"].copy()
     kinds["error"] = kinds["kind"].map(_error_name)
     kinds = kinds.groupby(["exercise_id", "error"], as_index=False)["runs"].sum()
     kinds["share"] = _percent(kinds["runs"], kinds.groupby("exercise_id")["runs"].transform("sum"))
