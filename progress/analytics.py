@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import Case, Count, F, Func, IntegerField, Min, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Lower, StrIndex, Substr
+from django.db.models import Case, Count, F, Func, IntegerField, Min, Q, QuerySet, Sum, TextField, Value, When
+from django.db.models.functions import Cast, Concat, Lower, StrIndex, Substr
 from django.urls import reverse
 from django.utils import timezone
 from scipy import sparse
@@ -57,10 +57,11 @@ NO_SECTION = "Not in the lesson yet"
 NO_SECTION_NAMED = "No section named"
 UNNAMED, LACKING = "", "-"  # keys of those two rows while joining (never a section's anchor)
 EXCEPTION_NAME = re.compile(r"^[A-Za-z_][\w.]{0,79}$")
+STATUS_KIND = "status:"
 RUN_PROBLEMS = {
-    Run.Status.TIMEOUT: "Timeout (wall clock)",
-    Run.Status.LIMIT: "Resource limit",
-    Run.Status.KILLED: "Killed",
+    STATUS_KIND + Run.Status.TIMEOUT: "Timeout (wall clock)",
+    STATUS_KIND + Run.Status.LIMIT: "Resource limit",
+    STATUS_KIND + Run.Status.KILLED: "Killed",
 }
 
 
@@ -641,19 +642,21 @@ def _exercises(filters: Filters) -> pd.DataFrame:
 
 
 def _run_kinds(filters: Filters) -> pd.DataFrame:
-    """Return the finished runs per exercise and kind of ending ("ok", a status, or the text before ":" of an error), with how many passed every check.
+    """Return the finished runs per exercise and kind of ending, with how many passed every check.
 
-    One scan of the runs serves the exercises' table and the errors' table.
+    The kind is "status:<status>" for runs that did not end in an error (no error's kind
+    holds a colon), else the text before the first ":" of the error message. One scan of
+    the runs serves the exercises' table and the errors' table.
     """
     kind = Case(
-        When(status=Run.Status.OK, then=Value("ok")),
         When(
             status=Run.Status.ERROR,
             error_message__contains=":",
             then=Substr("error_message", 1, StrIndex("error_message", Value(":")) - 1),
         ),
         When(status=Run.Status.ERROR, then=Value("")),
-        default=F("status"),
+        default=Concat(Value(STATUS_KIND), F("status")),
+        output_field=TextField(),
     )
     return _frame(
         _runs(filters)
@@ -673,7 +676,7 @@ def exercise_table(filters: Filters) -> Table:
     """
     exercises = _exercises(filters)
     kinds = filters.once("run-kinds", lambda: _run_kinds(filters))
-    kinds["failed"] = kinds["runs"].where(kinds["kind"] != "ok", 0)
+    kinds["failed"] = kinds["runs"].where(kinds["kind"] != STATUS_KIND + Run.Status.OK, 0)
     outcomes = kinds.groupby("exercise_id", as_index=False)[["runs", "passed_all", "failed"]].sum()
     # Apart: counting distinct learners sorts its rows, which stay narrow without the checks.
     learners = _frame(
@@ -706,7 +709,7 @@ def error_table(filters: Filters) -> Table:
     """
     exercises = _exercises(filters)
     kinds = filters.once("run-kinds", lambda: _run_kinds(filters))
-    kinds = kinds[kinds["kind"] != "ok"].copy()
+    kinds = kinds[kinds["kind"] != STATUS_KIND + Run.Status.OK].copy()
     kinds["error"] = kinds["kind"].map(_error_name)
     kinds = kinds.groupby(["exercise_id", "error"], as_index=False)["runs"].sum()
     kinds["share"] = _percent(kinds["runs"], kinds.groupby("exercise_id")["runs"].transform("sum"))
