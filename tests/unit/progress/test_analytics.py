@@ -168,6 +168,12 @@ def test_each_exercise_shows_its_five_commonest_kinds_of_error(activity):
     assert errors == [("KeyError", 2, 25.0), ("IndexError", 1, 12.5), ("NameError", 1, 12.5), ("OSError", 1, 12.5), ("Timeout (wall clock)", 1, 12.5)]
 
 
+def test_an_error_named_like_a_status_stays_an_error(activity):
+    Run.objects.create(exercise=activity["exercise"], session_key="s9", status="error", error_message="timeout: the server did not answer", code="x")
+    errors = {row["error"]: row["runs"] for row in error_table(Filters()).rows}
+    assert errors == {"KeyError": 2, "NameError": 1, "Timeout (wall clock)": 1, "timeout": 1}
+
+
 def test_content_gaps_join_flagged_items_and_uncovered_questions(activity):
     rows = gap_table(Filters(), min_answers=5).rows
     summary = [
