@@ -44,6 +44,7 @@ from lessons.excerpts import cut_excerpt, english_stem, porter_stem
 from lessons.models import KeyTerm, Lesson, Track
 
 FTS_TABLE = "lessons_lesson_fts"
+FTS_HEAD_TABLE = "lessons_lesson_fts_head"  # titles and key terms only, for the first tier
 MAX_WORDS = 8
 MAX_QUERY_LENGTH = 200
 MAX_WORD_LENGTH = 60  # longer "words" are noise (and PostgreSQL ignores lexemes over 2 KB)
@@ -116,7 +117,7 @@ class LessonSearch:
 
     def _page_positions(self, start: int, stop: int) -> list[int]:
         """Return the catalog positions of the results from start to stop, reading tier after tier."""
-        within, every = self._positions_within(), self.index.every(self.words)
+        within = self._positions_within()
         page: list[int] = []
         passed = 0  # results in the tiers before this one
         for tier in self.index.tiers(self.words):
@@ -127,7 +128,7 @@ class LessonSearch:
             size = len(in_order)
             if passed + size > start:
                 ranked = 1 < size <= RANKED_TIER_SIZE
-                rows = self.index.positions(tier, within, limit=size, ranked_by=every) if ranked else in_order
+                rows = self.index.positions(tier, within, limit=size, ranked=True) if ranked else in_order
                 page += rows[max(start - passed, 0) : stop - passed]
             passed += size
         return page
@@ -163,6 +164,8 @@ def _in_model_order(model, names: set[str]) -> list[str]:
 
 
 class _SqliteIndex:
+    """Tiers as FTS5 queries: (table, MATCH expression), the first one on the small title and key-term table."""
+
     stem = staticmethod(porter_stem)
 
     @staticmethod
@@ -171,44 +174,46 @@ class _SqliteIndex:
         # operator, column filter or prefix syntax can come from the user. Space means AND.
         return " ".join(f'"{word}"' for word in words)
 
-    def tiers(self, words: list[str]) -> list[str]:
+    def tiers(self, words: list[str]) -> list[tuple[str, str]]:
         every = f"({self.every(words)})"
         some = "(" + " OR ".join(f'"{word}"' for word in words) + ")"
         head_every = "(" + " AND ".join(f'{{title terms}}: "{word}"' for word in words) + ")"
         head_some = f"{{title terms}}: {some}"
-        # The whole text holds the title and key terms, so the first tier needs no more
-        # (bm25 reads every phrase of a query once more to weigh it: fewer is faster).
-        tiers = [head_every]
+        # The whole text holds the title and key terms, so the first tier is asked of the
+        # title and key-term table alone: its word lists are a fraction of the body's.
+        tiers = [(FTS_HEAD_TABLE, self.every(words))]
         if len(words) > 1:
-            tiers.append(f"{every} AND {head_some} NOT {head_every}")
-        tiers.append(f"{every} AND {{summary}}: {some} NOT {head_some}")
-        tiers.append(f"{every} NOT {{title terms summary}}: {some}")
+            tiers.append((FTS_TABLE, f"{every} AND {head_some} NOT {head_every}"))
+        tiers.append((FTS_TABLE, f"{every} AND {{summary}}: {some} NOT {head_some}"))
+        tiers.append((FTS_TABLE, f"{every} NOT {{title terms summary}}: {some}"))
         return tiers
 
     @staticmethod
-    def _where(expression: str, within: tuple[int, int] | None) -> tuple[str, list]:
+    def _where(table: str, expression: str, within: tuple[int, int] | None) -> tuple[str, list]:
         if within is None:
-            return f"{FTS_TABLE} MATCH %s", [expression]
-        return f"{FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s", [expression, *within]
+            return f"{table} MATCH %s", [expression]
+        return f"{table} MATCH %s AND rowid BETWEEN %s AND %s", [expression, *within]
 
     def count(self, expression: str, within: tuple[int, int] | None) -> int:
-        where, params = self._where(expression, within)
+        where, params = self._where(FTS_TABLE, expression, within)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", params)  # noqa: S608 - constants only; input is a parameter
             return cursor.fetchone()[0]
 
-    def positions(self, expression: str, within: tuple[int, int] | None, *, limit: int, ranked_by: str | None = None) -> list[int]:
-        """Return the positions of the lessons the expression matches, in catalog order or best first."""
-        # bm25 ranks by the expression matched (ranked_by only asks for ranking), and
-        # unranked rows come in rowid order, which is catalog order: no sorting at all.
-        where, params = self._where(expression, within)
-        order = "rank, rowid" if ranked_by else "rowid"
+    def positions(self, tier: tuple[str, str], within: tuple[int, int] | None, *, limit: int, ranked: bool = False) -> list[int]:
+        """Return the positions of the lessons in the tier, in catalog order or best first."""
+        # Unranked rows come in rowid order, which is catalog order: no sorting at all.
+        table, expression = tier
+        where, params = self._where(table, expression, within)
+        order = "rank, rowid" if ranked else "rowid"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {where} ORDER BY {order} LIMIT %s", [*params, limit])  # noqa: S608
+            cursor.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY {order} LIMIT %s", [*params, limit])  # noqa: S608
             return [row[0] for row in cursor.fetchall()]
 
 
 class _PostgresIndex:
+    """Tiers as raw tsqueries: (the tier's query, the query that ranks inside it)."""
+
     stem = staticmethod(english_stem)
 
     @staticmethod
@@ -216,7 +221,7 @@ class _PostgresIndex:
         # A raw tsquery; words hold letters and digits only, so none is an operator.
         return " & ".join(words)
 
-    def tiers(self, words: list[str]) -> list[str]:
+    def tiers(self, words: list[str]) -> list[tuple[str, str]]:
         every = f"({self.every(words)})"
 
         def some(weights: str) -> str:
@@ -228,7 +233,7 @@ class _PostgresIndex:
             tiers.append(f"{every} & {some('A')} & !{head_every}")
         tiers.append(f"{every} & {some('B')} & !{some('A')}")
         tiers.append(f"{every} & !{some('AB')}")
-        return tiers
+        return [(tier, every) for tier in tiers]
 
     @staticmethod
     def _query(expression: str) -> SearchQuery:
@@ -241,10 +246,11 @@ class _PostgresIndex:
     def count(self, expression: str, within: tuple[int, int] | None) -> int:
         return self._matches(expression, within).count()
 
-    def positions(self, expression: str, within: tuple[int, int] | None, *, limit: int, ranked_by: str | None = None) -> list[int]:
-        """Return the positions of the lessons the expression matches, in catalog order or best first."""
+    def positions(self, tier: tuple[str, str], within: tuple[int, int] | None, *, limit: int, ranked: bool = False) -> list[int]:
+        """Return the positions of the lessons in the tier, in catalog order or best first."""
+        expression, ranked_by = tier
         matches = self._matches(expression, within)
-        if ranked_by:
+        if ranked:
             matches = matches.annotate(rank=SearchRank(F("search_vector"), self._query(ranked_by))).order_by("-rank", "catalog_position")
         else:
             matches = matches.order_by("catalog_position")
@@ -270,25 +276,32 @@ def _rebuild_postgres(lesson_ids: list[int] | None) -> None:
     lessons.update(search_vector=vector)
 
 
+_TERMS = "coalesce((SELECT group_concat(term.term, ' ') FROM lessons_keyterm term WHERE term.lesson_id = lesson.id), '')"
+_PUBLISHED = (
+    "FROM lessons_lesson lesson JOIN lessons_track track ON track.id = lesson.track_id "
+    "WHERE NOT lesson.is_archived AND NOT track.is_archived AND lesson.catalog_position IS NOT NULL"
+)
+
+
 def _rebuild_sqlite(lesson_ids: list[int] | None) -> None:
     # The index holds published lessons only, keyed by catalog position. Only an import
     # renumbers the catalog, and it rebuilds every row; a change in the admin keeps the
     # lesson's position, so its row is replaced in place.
-    chosen, params = "", []
+    stale, positions, chosen, ids = "", [], "", []
+    if lesson_ids is not None:
+        positions = list(Lesson.objects.filter(id__in=lesson_ids).exclude(catalog_position=None).values_list("catalog_position", flat=True))
+        stale = f" WHERE rowid IN ({', '.join(['%s'] * len(positions)) or 'NULL'})"
+        chosen, ids = f" AND lesson.id IN ({', '.join(['%s'] * len(lesson_ids)) or 'NULL'})", list(lesson_ids)
     with connection.cursor() as cursor:
-        if lesson_ids is None:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - a constant
-        else:
-            positions = list(Lesson.objects.filter(id__in=lesson_ids).exclude(catalog_position=None).values_list("catalog_position", flat=True))
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(positions)) or 'NULL'})", positions)  # noqa: S608
-            chosen, params = f" AND lesson.id IN ({', '.join(['%s'] * len(lesson_ids)) or 'NULL'})", list(lesson_ids)
+        for table in (FTS_TABLE, FTS_HEAD_TABLE):
+            cursor.execute(f"DELETE FROM {table}{stale}", positions)  # noqa: S608 - placeholders only
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, terms, summary, body) "  # noqa: S608 - placeholders only
-            "SELECT lesson.catalog_position, lesson.title, "
-            "coalesce((SELECT group_concat(term.term, ' ') FROM lessons_keyterm term WHERE term.lesson_id = lesson.id), ''), "
-            "lesson.summary, lesson.search_text "
-            "FROM lessons_lesson lesson JOIN lessons_track track ON track.id = lesson.track_id "
-            f"WHERE NOT lesson.is_archived AND NOT track.is_archived AND lesson.catalog_position IS NOT NULL{chosen} "
-            "ORDER BY lesson.catalog_position",
-            params,
+            f"INSERT INTO {FTS_TABLE} (rowid, title, terms, summary, body) "
+            f"SELECT lesson.catalog_position, lesson.title, {_TERMS}, lesson.summary, lesson.search_text {_PUBLISHED}{chosen} ORDER BY lesson.catalog_position",
+            ids,
+        )
+        cursor.execute(
+            f"INSERT INTO {FTS_HEAD_TABLE} (rowid, title, terms) "
+            f"SELECT lesson.catalog_position, lesson.title, {_TERMS} {_PUBLISHED}{chosen} ORDER BY lesson.catalog_position",
+            ids,
         )

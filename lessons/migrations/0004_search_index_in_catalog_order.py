@@ -1,8 +1,9 @@
-"""SQLite's search index keyed by catalog position: catalog order is the index's own order.
+"""SQLite's search index keyed by catalog position, and a small one of titles and key terms.
 
 Search lists the lessons of a large tier in catalog order, and a track is a range of
-positions, so neither needs the lessons table (see lessons/search.py). The track column
-goes. PostgreSQL is unchanged.
+positions, so neither needs the lessons table; the first tier (every word in the title
+or the key terms) reads the small table (see lessons/search.py). The track column goes.
+PostgreSQL is unchanged.
 """
 
 from django.db import migrations
@@ -24,11 +25,14 @@ def key_by_position(apps, schema_editor):
         f"SELECT lesson.catalog_position, lesson.title, {TERMS}, lesson.summary, lesson.search_text "
         f"{PUBLISHED} AND lesson.catalog_position IS NOT NULL ORDER BY lesson.catalog_position"
     )
+    schema_editor.execute("CREATE VIRTUAL TABLE lessons_lesson_fts_head USING fts5(title, terms, tokenize = 'porter unicode61')")
+    schema_editor.execute("INSERT INTO lessons_lesson_fts_head (rowid, title, terms) SELECT rowid, title, terms FROM lessons_lesson_fts")
 
 
 def key_by_id(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
+    schema_editor.execute("DROP TABLE IF EXISTS lessons_lesson_fts_head")
     schema_editor.execute("DROP TABLE IF EXISTS lessons_lesson_fts")
     schema_editor.execute(f"CREATE VIRTUAL TABLE lessons_lesson_fts USING fts5({COLUMNS}, track UNINDEXED, tokenize = 'porter unicode61')")
     schema_editor.execute("INSERT INTO lessons_lesson_fts (lessons_lesson_fts, rank) VALUES ('rank', 'bm25(10.0, 10.0, 4.0, 1.0, 0.0)')")
