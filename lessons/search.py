@@ -37,7 +37,7 @@ import re
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Max, Min, OuterRef, Subquery, TextField, Value
+from django.db.models import DEFERRED, F, Max, Min, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from lessons.excerpts import cut_excerpt, english_stem, porter_stem
@@ -140,8 +140,8 @@ def _published_lessons_at(positions: list[int]) -> list[Lesson]:
         return []
     # Written out: the ORM takes longer to compose this query and fill the models (0.9 ms
     # for a page) than the database takes to search; the SQL is the same on both databases.
-    lesson_fields = _in_model_order(Lesson, {"id", "slug", "title", "summary", "minutes", "catalog_position", "search_text", "track_id"})
-    track_fields = _in_model_order(Track, {"id", "slug", "title"})
+    lesson_fields = _fields_in_model_order(Lesson, {"id", "slug", "title", "summary", "minutes", "catalog_position", "search_text", "track_id"})
+    track_fields = _fields_in_model_order(Track, {"id", "slug", "title"})
     columns = [f"lesson.{name}" for name in lesson_fields] + [f"track.{name}" for name in track_fields]
     sql = (
         f"SELECT {', '.join(columns)} FROM {Lesson._meta.db_table} lesson JOIN {Track._meta.db_table} track ON track.id = lesson.track_id "  # noqa: S608 - names only
@@ -150,17 +150,27 @@ def _published_lessons_at(positions: list[int]) -> list[Lesson]:
     with connection.cursor() as cursor:
         cursor.execute(sql, positions)
         rows = cursor.fetchall()
+    tracks: dict[int, Track] = {}
     lessons = []
+    split, alias = len(lesson_fields), connection.alias
     for row in rows:
-        lesson = Lesson.from_db(connection.alias, lesson_fields, row[: len(lesson_fields)])
-        lesson.track = Track.from_db(connection.alias, track_fields, row[len(lesson_fields) :])
+        lesson = _from_row(Lesson, alias, lesson_fields, row[:split])
+        if lesson.track_id not in tracks:
+            tracks[lesson.track_id] = _from_row(Track, alias, track_fields, row[split:])
+        Lesson.track.field.set_cached_value(lesson, tracks[lesson.track_id])  # as select_related() leaves it
         lessons.append(lesson)
     return lessons
 
 
-def _in_model_order(model, names: set[str]) -> list[str]:
-    # Model.from_db() takes a subset of the fields in the model's own order.
+def _fields_in_model_order(model, names: set[str]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields if field.attname in names]
+
+
+def _from_row(model, alias: str, names: list[str], values: tuple):
+    # Model.from_db() with a value for every field, the missing ones deferred: given only
+    # some, it looks each field up in the list of names, which costs more than the query.
+    given = dict(zip(names, values, strict=True))
+    return model.from_db(alias, names, [given.get(field.attname, DEFERRED) for field in model._meta.concrete_fields])
 
 
 class _SqliteIndex:
