@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 LEAD = 60  # characters shown before the first marked word
 WIDTH = 240  # characters in an excerpt, about two lines of the results list
-CANDIDATE_WINDOWS = 12  # the excerpt starts at whichever of the first few matches shows the most searched words
+CANDIDATE_WINDOWS = 4  # the excerpt starts at whichever of the first few matches shows the most searched words
 
 _TOKEN = re.compile(r"[^\W_]+")
 _stemmers = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
