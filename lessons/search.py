@@ -16,9 +16,10 @@ Each tier is one query in the database's own language, so a page reads only the 
 it shows (and counts a big tier only as far as the page reaches):
 
 - SQLite: the FTS5 table lessons_lesson_fts (porter tokenizer; columns title, terms,
-  summary and body, the whole text; bm25 weights 10, 10, 4 and 1), whose rowid is the
-  lesson's catalog position: catalog order is the index's own order, and a track is a
-  range of rowids. Tiers are column filters ({title terms}: ...).
+  summary and body, the whole text; bm25 weights 10, 10, 4 and 1) and, for the first
+  tier, lessons_lesson_fts_head (titles and key terms only, so its word lists are
+  short). Their rowid is the lesson's catalog position: catalog order is the index's
+  own order, and a track is a range of rowids. Tiers are column filters ({title terms}:).
 - PostgreSQL: a stored tsvector on each lesson (title and key terms weight A, summary
   B, the whole text C; English configuration) with a GIN index. Tiers are weighted
   lexemes (pivot:A).
