@@ -107,8 +107,8 @@ end
 """
 
 
-def wrk(path: str, seconds: int, *, cookie: str = "", script: str = "") -> tuple[float, int]:
-    """Return (requests per second, failed requests) for one URL."""
+def wrk(path: str, seconds: int, *, cookie: str = "", script: str = "") -> tuple[float, int, int]:
+    """Return (requests per second, failed requests, requests) for one URL."""
     command = ["wrk", "-t1", "-c4", f"-d{seconds}s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -123,7 +123,16 @@ def wrk(path: str, seconds: int, *, cookie: str = "", script: str = "") -> tuple
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if socket_errors:
         failures += sum(int(number) for number in socket_errors.groups())
-    return rate, failures
+    return rate, failures, int(re.search(r"(\d+) requests in", output).group(1))
+
+
+def workers_cpu_seconds(server: subprocess.Popen) -> float:
+    """Return the CPU time the server's worker processes have used so far (from Linux's /proc)."""
+    ticks = 0
+    for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of the stat line
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -179,29 +188,36 @@ def main() -> None:
             (static_root / f"same-size-as-{name.replace(' ', '-')}.html").write_bytes(b"x" * size)
 
         server = start_server(env)
+        load_before = os.getloadavg()[0]
         try:
             rows = []
             for name, path in pages.items():
                 static_path = f"/static/same-size-as-{name.replace(' ', '-')}.html"
                 for url in (path, static_path):
                     fetch(url)  # warm caches
-                page_rate, page_failures = wrk(path, arguments.seconds)
-                static_rate, static_failures = wrk(static_path, arguments.seconds)
-                rendered_rate, rendered_failures = wrk(path, arguments.seconds, **uncached[name])
-                rows.append((name, sizes[name], page_rate, static_rate, rendered_rate, page_failures + static_failures + rendered_failures))
+                page_rate, page_failures, _ = wrk(path, arguments.seconds)
+                static_rate, static_failures, _ = wrk(static_path, arguments.seconds)
+                cpu_before = workers_cpu_seconds(server)
+                rendered_rate, rendered_failures, rendered_requests = wrk(path, arguments.seconds, **uncached[name])
+                rendered_cpu_ms = (workers_cpu_seconds(server) - cpu_before) / rendered_requests * 1000
+                failures = page_failures + static_failures + rendered_failures
+                rows.append((name, sizes[name], page_rate, static_rate, rendered_rate, rendered_cpu_ms, failures))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait()
 
     print(f"catalog: {arguments.lessons} lessons; gunicorn, 2 workers; wrk 1 thread, 4 connections, {arguments.seconds} s per URL")
-    print("'uncached' skips the anonymous page cache: a session cookie for pages, a new query on every request for search")
-    print(f"{'page':14}{'bytes':>10}{'page req/s':>12}{'static req/s':>14}{'ratio':>8}{'uncached req/s':>16}{'ratio':>8}{'errors':>8}")
-    for name, size, page_rate, static_rate, rendered_rate, failures in rows:
+    print("'uncached' skips the anonymous page cache: a session cookie for pages, a new query on every request for search;")
+    print("'CPU ms' is the workers' processor time per uncached request, which other load on the machine changes less than req/s")
+    print(f"{'page':14}{'bytes':>10}{'page req/s':>12}{'static req/s':>14}{'ratio':>8}{'uncached req/s':>16}{'ratio':>8}{'CPU ms':>8}{'errors':>8}")
+    for name, size, page_rate, static_rate, rendered_rate, rendered_cpu_ms, failures in rows:
         print(
-            f"{name:14}{size:10,}{page_rate:12.0f}{static_rate:14.0f}{page_rate / static_rate:8.0%}{rendered_rate:16.0f}{rendered_rate / static_rate:8.0%}{failures:8}"
+            f"{name:14}{size:10,}{page_rate:12.0f}{static_rate:14.0f}{page_rate / static_rate:8.0%}{rendered_rate:16.0f}{rendered_rate / static_rate:8.0%}"
+            f"{rendered_cpu_ms:8.1f}{failures:8}"
         )
     lesson = rows[0]
-    print(f"verdict: lesson page at {lesson[2] / lesson[3]:.0%} of the static file (target 50% or more), {sum(row[5] for row in rows)} errors")
+    print(f"verdict: lesson page at {lesson[2] / lesson[3]:.0%} of the static file (target 50% or more), {sum(row[6] for row in rows)} errors")
+    print(f"load average (1 min) {load_before:.2f} before the requests, {os.getloadavg()[0]:.2f} after")
     catalog_bytes, search_rate = rows[1][1], rows[2][4]
     print()
     print(f"{'':24}{'before':>12}{'now':>12}{'target':>14}")

@@ -44,7 +44,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "results": None,
-        "tracks": _map_tracks(),  # lazy: read only when the cached map is rebuilt
+        "tracks": _map_tracks,  # called only when the cached map is rebuilt (building the query costs too)
         "lesson_count": count_published_lessons,
         "catalog_version": catalog_version(),
         "cache_seconds": settings.LESSON_CACHE_SECONDS,

@@ -17,11 +17,23 @@ def migrate(target: tuple[str, str]):
     return executor.loader.project_state([target]).apps
 
 
+def migrate_to_latest() -> None:
+    [latest] = MigrationExecutor(connection).loader.graph.leaf_nodes("lessons")
+    migrate(latest)
+
+
 @pytest.fixture
 def before_reasons():
     apps = migrate(("lessons", "0001_initial"))
     yield apps
-    migrate(("lessons", "0003_search_index"))
+    migrate_to_latest()
+
+
+@pytest.fixture
+def before_positional_index():
+    apps = migrate(("lessons", "0003_search_index"))
+    yield apps
+    migrate_to_latest()
 
 
 def test_a_catalog_imported_before_gets_its_authored_links_and_reading_order_cards(before_reasons):
@@ -54,3 +66,32 @@ def test_a_catalog_imported_before_gets_its_authored_links_and_reading_order_car
         ("d", "b", "from-the-start"),
         ("d", "c", "from-the-start"),
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index; PostgreSQL's is unchanged")
+def test_the_sqlite_index_is_keyed_by_catalog_position_after_the_upgrade(before_positional_index):
+    from lessons.services import search_lessons
+
+    Track, Lesson = before_positional_index.get_model("lessons", "Track"), before_positional_index.get_model("lessons", "Lesson")
+    track = Track.objects.create(slug="shapes", title="Shapes", order=1)
+    for number, position in [(3, 3), (1, 1), (2, 2)]:  # ids follow another order than positions
+        Lesson.objects.create(
+            track=track,
+            slug=f"pivot-{number}",
+            number=number,
+            title=f"Pivot part {number}",
+            summary="-",
+            minutes=5,
+            big_idea="-",
+            body_markdown="-",
+            search_text=f"Pivot part {number}",
+            catalog_position=position,
+        )
+
+    migrate(("lessons", "0004_search_index_in_catalog_order"))
+
+    with connection.cursor() as cursor:
+        for table in ("lessons_lesson_fts", "lessons_lesson_fts_head"):
+            cursor.execute(f"SELECT rowid, title FROM {table} ORDER BY rowid")
+            assert cursor.fetchall() == [(1, "Pivot part 1"), (2, "Pivot part 2"), (3, "Pivot part 3")]
+    assert [lesson.slug for lesson in search_lessons("pivots")[:10]] == ["pivot-1", "pivot-2", "pivot-3"]

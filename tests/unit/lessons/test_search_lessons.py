@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from lessons import search
 from lessons.authoring.importer import import_catalog
 from lessons.models import KeyTerm, Lesson, Track
 from lessons.search import rebuild_search_index, search_words
@@ -64,6 +65,59 @@ def test_title_and_key_term_matches_rank_above_summary_and_body_matches(track):
     assert found[2:] == ["lesson-2", "lesson-1"]
 
 
+def test_every_word_in_the_title_or_key_terms_ranks_above_some_of_them_there(track):
+    add_lesson(track, 1, title="Pivot basics", body=f"{FILLER} Later, a merge.")
+    add_lesson(track, 2, title="Merge basics", body=f"{FILLER} Later, a pivot.")
+    add_lesson(track, 3, title="Pivot", terms=("merge",))
+    add_lesson(track, 4, title="Tables", summary="Pivot, then merge.")
+    add_lesson(track, 5, title="Pivot and merge")
+    for number in range(6, 16):
+        add_lesson(track, number, title=f"Unrelated charts {number}")
+    rebuild_search_index()
+
+    found = slugs("pivot merges")
+
+    assert set(found[:2]) == {"lesson-3", "lesson-5"}
+    assert set(found[2:4]) == {"lesson-1", "lesson-2"}
+    assert found[4:] == ["lesson-4"]
+
+
+def test_a_tier_too_large_to_rank_lists_in_catalog_order(track, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_TIER_SIZE", 2)
+    add_lesson(track, 1, title="Outliers", body=f"{FILLER} Outliers.")
+    add_lesson(track, 2, title="Outliers outliers outliers")
+    add_lesson(track, 3, title="Outliers again")
+    add_lesson(track, 4, title="Charts", body=f"{FILLER} An outlier.")
+    add_lesson(track, 5, title="Bars", body=f"{FILLER} An outlier, then another outlier, outliers everywhere.")
+    rebuild_search_index()
+
+    # Three title matches: more than two, so catalog order; two body matches: ranked.
+    assert slugs("outliers") == ["lesson-1", "lesson-2", "lesson-3", "lesson-5", "lesson-4"]
+
+
+@pytest.mark.parametrize(
+    ("ranked_tier_size", "text_matches_in_order"),
+    [(3, [2, 4, 6, 8, 10, 12]), (100, [2, 8, 4, 10, 6, 12])],  # six: catalog order past three; ranked by mentions below a hundred
+)
+def test_pages_across_tiers_read_as_one_list(track, monkeypatch, ranked_tier_size, text_matches_in_order):
+    monkeypatch.setattr(search, "RANKED_TIER_SIZE", ranked_tier_size)
+    for number in range(1, 13):
+        title, summary = {3: ("Merge tables", "-"), 1: ("Tables", "Merge them.")}.get(number % 4, ("Tables", "-"))
+        add_lesson(track, number, title=title, summary=summary, body=FILLER + " merge" * (number % 3 + 1))
+    rebuild_search_index()
+    results = search_lessons("merge")
+
+    everything = [lesson.slug for lesson in results[:50]]
+
+    assert results.count() == 12
+    assert sorted(everything[:3]) == sorted(["lesson-3", "lesson-7", "lesson-11"])  # in the title
+    assert sorted(everything[3:6]) == sorted(["lesson-1", "lesson-5", "lesson-9"])  # in the summary
+    assert everything[6:] == [f"lesson-{number}" for number in text_matches_in_order]
+    for size in (1, 2, 5):
+        pages = [search_lessons("merge")[start : start + size] for start in range(0, 14, size)]
+        assert [lesson.slug for page in pages for lesson in page] == everything
+
+
 def test_word_forms_match_both_ways(track):
     add_lesson(track, 1, title="Joining tables", body=f"{FILLER} Each join keeps the keys.")
     add_lesson(track, 2, title="Charts")
@@ -114,6 +168,15 @@ def test_search_within_one_track(track):
 
     assert slugs("outliers", track="other") == [lesson.slug]
     assert search_lessons("outliers", track="other").count() == 1
+
+
+def test_search_within_a_track_without_published_lessons_finds_nothing(track):
+    Track.objects.create(slug="empty", title="Empty", summary="", order=2)
+    add_lesson(track, 1, title="Outliers in tables")
+    rebuild_search_index()
+
+    assert slugs("outliers", track="empty") == []
+    assert search_lessons("outliers", track="empty").count() == 0
 
 
 def test_archived_lessons_and_tracks_are_not_found(mini_course):
