@@ -100,9 +100,10 @@ PREPARE = """
 import json, secrets, sys, time
 import django
 django.setup()
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from common.browser import SESSION_FIELD
+from common.sessions import SessionStore
 from quizzes.models import Attempt, Quiz
 
 attempts_each = int(sys.argv[1])
@@ -114,7 +115,7 @@ for scenario in ("anonymous", "signed_in"):
     browser = secrets.token_urlsafe(16)
     if scenario == "signed_in":
         session["_auth_user_id"] = str(learner.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         session["_auth_user_hash"] = learner.get_session_auth_hash()
     else:
         session[SESSION_FIELD] = browser
