@@ -209,14 +209,17 @@ def finish_attempt(*, attempt: Attempt, live: Collection[str] | None = None) -> 
     score = round(100 * correct / total) if total else 0
     fields = {"finished_at": timezone.now(), "correct_count": correct, "question_count": total, "score_percent": score}
     fields["is_passed"] = score >= attempt.quiz.pass_percent
-    # Compare-and-set: of two requests finishing the same attempt, one scores it.
-    if Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(**fields):
-        for name, value in fields.items():
-            setattr(attempt, name, value)
-        if attempt.learner_id:
-            _record_attempt_result(learner_id=attempt.learner_id, attempt=attempt, from_browser=False)
-            recompute_progress(learner_id=attempt.learner_id, quiz_ids=[attempt.quiz_id])
-    else:
+    # Compare-and-set: of two requests finishing the same attempt, one scores it. With the
+    # learner's result and progress in the same transaction: all of it or none, one commit.
+    with transaction.atomic():
+        scored = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(**fields)
+        if scored:
+            for name, value in fields.items():
+                setattr(attempt, name, value)
+            if attempt.learner_id:
+                _record_attempt_result(learner_id=attempt.learner_id, attempt=attempt, from_browser=False)
+                recompute_progress(learner_id=attempt.learner_id, quiz_ids=[attempt.quiz_id])
+    if not scored:
         attempt.refresh_from_db()
     return attempt_record(attempt, answers=answers)
 

@@ -126,11 +126,11 @@ def test_unknown_lessons_and_malformed_bodies_are_json_errors(client, quiz):
     ("persona", "steady", "finishing"),
     [
         # the session, the attempt, the answer (one INSERT ... ON CONFLICT DO NOTHING), what is left to answer;
-        # the last answer also reads the attempt's answers and scores it (a compare-and-set UPDATE)
-        ("anonymous", 4, 4 + 2),
+        # the last answer also reads the attempt's answers and scores it (a compare-and-set UPDATE, in a transaction)
+        ("anonymous", 4, 4 + 1 + 3),
         # also the account, and the learner's result of the answer in the same transaction (two more statements);
-        # the last answer also adds the attempt's result, reads the learner's results at the quiz and upserts the progress
-        ("signed in", 4 + 1 + 3, 4 + 1 + 3 + 2 + 3),
+        # the last answer's transaction also adds the attempt's result, reads the learner's results at the quiz and upserts the progress
+        ("signed in", 4 + 1 + 3, 4 + 1 + 3 + 1 + 3 + 3),
     ],
 )
 def test_grading_an_answer_costs_a_fixed_number_of_queries(client, quiz, learner, persona, steady, finishing):
