@@ -3,12 +3,11 @@
 Answering a quiz question reads a session and an attempt and writes one answer: a few
 tenths of a millisecond of query building each, on a path that is otherwise about a
 millisecond of work. These helpers do the same reads and writes as the ORM would (the
-same columns, the same conversions of values), with the SQL made once per process.
+same columns, the same conversions of values), with the SQL made once per connection.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -31,7 +30,11 @@ def values_by(model: type[models.Model], field_name: str, value: Any, *, column:
 
 def _select(model: type[models.Model], field_name: str, value: Any, *, columns: tuple[str, ...] | None) -> list[list[Any]]:
     connection = connections[router.db_for_read(model)]
-    sql, converters = _compiled_select(model, field_name, columns, connection)
+    # Kept on the connection object: each thread has its own, and they go together.
+    compiled = connection.__dict__.setdefault("_common_db_selects", {})
+    if (model, field_name, columns) not in compiled:
+        compiled[model, field_name, columns] = _compile_select(model, field_name, columns, connection)
+    sql, converters = compiled[model, field_name, columns]
     with connection.cursor() as cursor:
         cursor.execute(sql, [model._meta.get_field(field_name).get_db_prep_value(value, connection)])
         rows = [list(row) for row in cursor.fetchall()]
@@ -42,11 +45,10 @@ def _select(model: type[models.Model], field_name: str, value: Any, *, columns: 
     return rows
 
 
-@functools.cache
-def _compiled_select(
+def _compile_select(
     model: type[models.Model], field_name: str, columns: tuple[str, ...] | None, connection: BaseDatabaseWrapper
 ) -> tuple[str, list[tuple[int, list[Callable], Any]]]:
-    """Return the SELECT and the conversions of its values that the ORM would apply (made once per connection object)."""
+    """Return the SELECT and the conversions of its values that the ORM would apply."""
     meta = model._meta
     quote = connection.ops.quote_name
     fields = meta.concrete_fields if columns is None else [meta.get_field(name) for name in columns]
