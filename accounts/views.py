@@ -79,6 +79,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.AccountBackend")
         return redirect(_next_url(request))
     return render(request, "accounts/sign_up.html", {"form": form, "next": _next_url(request)}, status=400 if form.errors else 200)

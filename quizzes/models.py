@@ -110,6 +110,12 @@ class Attempt(models.Model):
     def is_finished(self) -> bool:
         return self.finished_at is not None
 
+    def belongs_to(self, *, user, browser_key: str | None) -> bool:
+        """Return whether the attempt is this signed-in learner's, or this anonymous browser's (as for_owner() filters)."""
+        if user is not None and user.is_authenticated:
+            return self.learner_id == user.pk
+        return bool(browser_key) and self.learner_id is None and self.browser_key == browser_key
+
 
 class GivenAnswer(models.Model):
     """One graded answer inside an attempt: what was given and whether it was right."""

@@ -114,4 +114,7 @@ def find_owned_attempt(request: HttpRequest, quiz: Quiz, attempt_id: str | None)
         public_id = uuid.UUID(str(attempt_id))
     except ValueError:
         return None
-    return owned_attempts(request).filter(quiz=quiz, public_id=public_id).first()
+    attempt = owned_attempts(request).filter(quiz=quiz, public_id=public_id).first()
+    if attempt is not None:
+        attempt.quiz = quiz  # the caller's, with its lesson: no query to load it again
+    return attempt

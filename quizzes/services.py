@@ -5,17 +5,17 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db import transaction
 from django.utils import timezone
 
-from lessons.models import Section
+from common.db import insert_unless_present, values_by
+from lessons.models import LESSON_TEXT_FIELDS, Section
 from lessons.services import catalog_version
 from quizzes import grading
 from quizzes.models import AnswerResult, Attempt, AttemptResult, GivenAnswer, LessonProgress, Question, Quiz
@@ -44,22 +44,57 @@ class SyncReport:
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
 
-def live_questions(quiz: Quiz) -> dict[str, Question]:
-    """Return the quiz's live questions by key; cached until the next import changes the catalog."""
-    key = f"quizzes:live-questions:{quiz.pk}:{catalog_version()}"
-    questions = cache.get(key)
-    if questions is None:
-        questions = {question.key: question for question in quiz.questions.live().order_by("position")}
-        cache.set(key, questions, settings.LESSON_CACHE_SECONDS)
-    return questions
+@dataclass(frozen=True)
+class AnswerKey:
+    """What grading an answer needs of a published lesson's quiz, read once per import."""
+
+    quiz: Quiz  # with its lesson, without the lesson's text
+    questions: dict[str, Question]  # the live questions by key, in order
+    # Each section a question can name (its heading), as the API links it: title, anchor and url.
+    section_links: dict[str, dict[str, str]]
+
+
+# This process's unpickled answer keys, by lesson, each with the stamp it was cached under.
+# Unpickling a key's questions costs more than grading; a look at its small stamp in the
+# cache says whether the copy here is still the one there (a new import, a cleared cache).
+_answer_keys: dict[str, tuple[str, str, AnswerKey]] = {}
+
+
+def answer_key(lesson_slug: str) -> AnswerKey | None:
+    """Return the answer key of a published lesson's quiz, or None when it has none; cached until the next import changes the catalog."""
+    key = f"quizzes:answer-key:{catalog_version()}:{lesson_slug}"
+    copy = _answer_keys.get(lesson_slug)
+    if copy is not None and copy[0] == key and cache.get(f"{key}:stamp") == copy[1]:
+        return copy[2]
+    stamped = cache.get(key)
+    if stamped is None:
+        quiz = Quiz.objects.select_related("lesson").defer(*(f"lesson__{name}" for name in LESSON_TEXT_FIELDS))
+        quiz = quiz.filter(lesson__slug=lesson_slug, lesson__is_archived=False).first()
+        if quiz is None:
+            return None
+        found = AnswerKey(
+            quiz=quiz,
+            questions={question.key: question for question in quiz.questions.live().order_by("position")},
+            section_links={
+                heading: {"title": section.heading, "anchor": section.anchor, "url": section.get_absolute_url()}
+                for heading, section in sections_by_heading(quiz.lesson).items()
+            },
+        )
+        stamped = (secrets.token_hex(8), found)
+        cache.set_many({key: stamped, f"{key}:stamp": stamped[0]}, settings.LESSON_CACHE_SECONDS)
+    _answer_keys[lesson_slug] = (key, *stamped)
+    return stamped[1]
 
 
 def sections_by_heading(lesson) -> dict[str, Section]:
-    """Return a lesson's sections by heading (what a question's `section` names); cached like the questions."""
+    """Return a lesson's sections by heading (what a question's `section` names); cached like the answer key."""
     key = f"quizzes:sections:{lesson.pk}:{catalog_version()}"
     sections = cache.get(key)
     if sections is None:
-        sections = {section.heading: section for section in lesson.sections.select_related("lesson")}
+        sections = {
+            section.heading: section
+            for section in lesson.sections.select_related("lesson").defer(*(f"lesson__{name}" for name in LESSON_TEXT_FIELDS))
+        }
         cache.set(key, sections, settings.LESSON_CACHE_SECONDS)
     return sections
 
@@ -129,75 +164,90 @@ def next_question(attempt: Attempt) -> Question | None:
     return next((live[key] for key in waiting if key in live), None)
 
 
-def counted_keys(attempt: Attempt, *, answered: set[str] | None = None) -> list[str]:
-    """Return the attempt's questions that count toward its score: answered, or still in the quiz."""
+def counted_keys(attempt: Attempt, *, answered: set[str] | None = None, live: Collection[str] | None = None) -> list[str]:
+    """Return the attempt's questions that count toward its score: answered, or still in the quiz (live, when the caller knows)."""
     if answered is None:
         answered = set(attempt.answers.values_list("question__key", flat=True))
-    live = set(attempt.quiz.questions.live().filter(key__in=attempt.question_keys).values_list("key", flat=True))
+    if live is None:
+        live = set(attempt.quiz.questions.live().filter(key__in=attempt.question_keys).values_list("key", flat=True))
     return [key for key in attempt.question_keys if key in answered or key in live]
 
 
-def grade_answer(*, attempt: Attempt, question_key: str, given: Any) -> GradedAnswer:
-    """Grade one answer on the server, store it, and return it with its signed record.
+def grade_answer(*, answer_key: AnswerKey, attempt: Attempt, question_key: str, given: Any) -> GradedAnswer:
+    """Grade one answer on the server against the answer key of the attempt's quiz, store it, and return it with its signed record.
 
     Answering a question already answered in this attempt returns the stored grading:
     a retried request never changes a result.
     """
+    if attempt.quiz_id != answer_key.quiz.pk:
+        raise ValueError("That answer key is of another quiz than the attempt's.")
     if attempt.is_finished:
         raise AnswerRefused("This attempt is finished; start a new one to answer again.")
     if question_key not in attempt.question_keys:
         raise AnswerRefused(f"There is no question {question_key!r} in this quiz.")
-    questions = live_questions(attempt.quiz)
-    question = questions.get(question_key)
+    question = answer_key.questions.get(question_key)
     if question is None:
         raise AnswerRefused(f"The question {question_key!r} was removed from this quiz.")
     try:
         cleaned = grading.clean_answer(question, given)
     except grading.InvalidAnswer as error:
         raise AnswerRefused(str(error)) from None
-    correct = grading.is_correct(question, cleaned)
-    try:
-        with transaction.atomic():
-            answer = GivenAnswer.objects.create(attempt=attempt, question=question, given=cleaned, is_correct=correct)
-            if attempt.learner_id:
-                AnswerResult.objects.create(
-                    learner_id=attempt.learner_id,
-                    quiz_id=attempt.quiz_id,
-                    attempt_id=attempt.public_id,
-                    question_key=question.key,
-                    is_correct=correct,
-                    answered_at=answer.answered_at,
-                )
-    except IntegrityError:  # answered before (a retry, or two posts at once): the first grading stands
+    answer = GivenAnswer(attempt=attempt, question=question, given=cleaned, is_correct=grading.is_correct(question, cleaned))
+    if attempt.learner_id:
+        with transaction.atomic():  # the answer and the learner's result of it, or neither
+            inserted = insert_unless_present(answer)
+            if inserted:
+                insert_unless_present(answer_result(attempt, answer))
+    else:
+        inserted = insert_unless_present(answer)
+    if not inserted:  # answered before (a retry, or two posts at once): the first grading stands
         answer = GivenAnswer.objects.get(attempt=attempt, question=question)
         return GradedAnswer(answer, question, answer_record(attempt, answer), already_answered=True)
     graded = GradedAnswer(answer, question, answer_record(attempt, answer))
-    if not _has_unanswered_questions(attempt, questions):
-        graded.attempt_record = finish_attempt(attempt=attempt)
+    # Counted after the insert committed: of two last answers posted at once, the later sees both.
+    if not _has_unanswered_questions(attempt, answer_key.questions):
+        graded.attempt_record = finish_attempt(attempt=attempt, live=answer_key.questions.keys())
     return graded
 
 
+def answer_result(attempt: Attempt, answer: GivenAnswer) -> AnswerResult:
+    return AnswerResult(
+        learner_id=attempt.learner_id,
+        quiz_id=attempt.quiz_id,
+        attempt_id=attempt.public_id,
+        question_key=answer.question.key,
+        is_correct=answer.is_correct,
+        answered_at=answer.answered_at,
+    )
+
+
 def _has_unanswered_questions(attempt: Attempt, questions: dict[str, Question]) -> bool:
-    answered = set(GivenAnswer.objects.filter(attempt=attempt).values_list("question_id", flat=True))
+    answered = set(values_by(GivenAnswer, "attempt", attempt.pk, column="question"))
     return any(questions[key].pk not in answered for key in attempt.question_keys if key in questions)
 
 
-def finish_attempt(*, attempt: Attempt) -> str:
-    """Score the attempt (unanswered questions count as wrong), save it, and return its signed record."""
+def finish_attempt(*, attempt: Attempt, live: Collection[str] | None = None) -> str:
+    """Score the attempt (unanswered questions count as wrong), save it, and return its signed record.
+
+    live: the keys of the quiz's live questions, when the caller has them (its answer key).
+    """
     answers = dict(attempt.answers.values_list("question__key", "is_correct"))
-    total = len(counted_keys(attempt, answered=set(answers)))
+    total = len(counted_keys(attempt, answered=set(answers), live=live))
     correct = sum(answers.values())
     score = round(100 * correct / total) if total else 0
     fields = {"finished_at": timezone.now(), "correct_count": correct, "question_count": total, "score_percent": score}
     fields["is_passed"] = score >= attempt.quiz.pass_percent
-    # Compare-and-set: of two requests finishing the same attempt, one scores it.
-    if Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(**fields):
-        for name, value in fields.items():
-            setattr(attempt, name, value)
-        if attempt.learner_id:
-            _record_attempt_result(learner_id=attempt.learner_id, attempt=attempt, from_browser=False)
-            recompute_progress(learner_id=attempt.learner_id, quiz_ids=[attempt.quiz_id])
-    else:
+    # Compare-and-set: of two requests finishing the same attempt, one scores it. With the
+    # learner's result and progress in the same transaction: all of it or none, one commit.
+    with transaction.atomic():
+        scored = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(**fields)
+        if scored:
+            for name, value in fields.items():
+                setattr(attempt, name, value)
+            if attempt.learner_id:
+                _record_attempt_result(learner_id=attempt.learner_id, attempt=attempt, from_browser=False)
+                recompute_progress(learner_id=attempt.learner_id, quiz_ids=[attempt.quiz_id])
+    if not scored:
         attempt.refresh_from_db()
     return attempt_record(attempt, answers=answers)
 
@@ -225,22 +275,18 @@ def answer_record(attempt: Attempt, answer: GivenAnswer) -> str:
 
 
 def _record_attempt_result(*, learner_id: int, attempt: Attempt, from_browser: bool) -> None:
-    AttemptResult.objects.bulk_create(
-        [
-            AttemptResult(
-                learner_id=learner_id,
-                quiz_id=attempt.quiz_id,
-                attempt_id=attempt.public_id,
-                score_percent=attempt.score_percent or 0,
-                correct_count=attempt.correct_count,
-                question_count=attempt.question_count,
-                is_passed=attempt.is_passed,
-                finished_at=attempt.finished_at,
-                from_browser=from_browser,
-            )
-        ],
-        ignore_conflicts=True,
+    result = AttemptResult(
+        learner_id=learner_id,
+        quiz_id=attempt.quiz_id,
+        attempt_id=attempt.public_id,
+        score_percent=attempt.score_percent or 0,
+        correct_count=attempt.correct_count,
+        question_count=attempt.question_count,
+        is_passed=attempt.is_passed,
+        finished_at=attempt.finished_at,
+        from_browser=from_browser,
     )
+    insert_unless_present(result)
 
 
 def recompute_progress(*, learner_id: int, quiz_ids: Iterable[int]) -> None:
@@ -253,16 +299,15 @@ def recompute_progress(*, learner_id: int, quiz_ids: Iterable[int]) -> None:
     quiz_ids = set(quiz_ids)
     if not quiz_ids:
         return
-    results = AttemptResult.objects.filter(learner_id=learner_id, quiz_id__in=quiz_ids)
-    summary = {
-        row["quiz_id"]: row
-        for row in results.values("quiz_id").annotate(
-            attempts=Count("id"), best=Max("score_percent"), last_at=Max("finished_at"), completed=Min("finished_at", filter=Q(is_passed=True))
-        )
-    }
-    latest = {}
-    for row in results.order_by("quiz_id", "-finished_at", "-score_percent", "-attempt_id").values("quiz_id", "score_percent"):
-        latest.setdefault(row["quiz_id"], row["score_percent"])
+    standing: dict[int, dict[str, Any]] = {}
+    rows = AttemptResult.objects.filter(learner_id=learner_id, quiz_id__in=quiz_ids).order_by()
+    for quiz_id, score, at, passed, attempt_id in rows.values_list("quiz_id", "score_percent", "finished_at", "is_passed", "attempt_id"):
+        row = standing.setdefault(quiz_id, {"attempts": 0, "best": score, "completed": None, "latest": (at, score, attempt_id)})
+        row["attempts"] += 1
+        row["best"] = max(row["best"], score)
+        row["latest"] = max(row["latest"], (at, score, attempt_id))
+        if passed and (row["completed"] is None or at < row["completed"]):
+            row["completed"] = at
     LessonProgress.objects.bulk_create(
         [
             LessonProgress(
@@ -270,11 +315,11 @@ def recompute_progress(*, learner_id: int, quiz_ids: Iterable[int]) -> None:
                 quiz_id=quiz_id,
                 attempts=row["attempts"],
                 best_score=row["best"],
-                last_score=latest[quiz_id],
-                last_attempt_at=row["last_at"],
+                last_score=row["latest"][1],
+                last_attempt_at=row["latest"][0],
                 completed_at=row["completed"],
             )
-            for quiz_id, row in summary.items()
+            for quiz_id, row in standing.items()
         ],
         update_conflicts=True,
         unique_fields=["learner", "quiz"],

@@ -13,7 +13,7 @@ from common.ratelimit import allow
 from quizzes.forms import given_answer
 from quizzes.models import Quiz
 from quizzes.panels import find_owned_attempt, owned_attempts, quiz_state
-from quizzes.services import AnswerRefused, grade_answer, sections_by_heading, start_attempt
+from quizzes.services import AnswerRefused, answer_key, grade_answer, sections_by_heading, start_attempt
 
 PANEL = "quizzes/quiz.html#quiz-panel"
 
@@ -49,13 +49,16 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     attempt = find_owned_attempt(request, quiz, request.POST.get("attempt"))
     if attempt is None:
         raise Http404("No such attempt.")
-    question = get_object_or_404(quiz.questions.live(), key=request.POST.get("question", ""))
+    key = answer_key(slug)
+    question = key.questions.get(request.POST.get("question", "")) if key is not None else None
+    if question is None:
+        raise Http404("No such question.")
     if not allow(request, scope="quiz-answers"):
         state = quiz_state(request, quiz, attempt_id=str(attempt.public_id))
         state.error = "That is a lot of answers in a minute. Take a breath, then answer again."
         return _render_state(request, state, status=429)
     try:
-        graded = grade_answer(attempt=attempt, question_key=question.key, given=given_answer(question, request.POST))
+        graded = grade_answer(answer_key=key, attempt=attempt, question_key=question.key, given=given_answer(question, request.POST))
     except AnswerRefused as refused:
         state = quiz_state(request, quiz, attempt_id=str(attempt.public_id))
         state.error, state.given = str(refused), request.POST.getlist("answer")

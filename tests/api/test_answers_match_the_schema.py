@@ -71,3 +71,20 @@ def test_an_upload_its_list_and_its_deletion_match_their_schema(api, schema):
     assert [item["path"] for item in listed] == ["data/uploads/sales.csv"]
     assert deleted.status_code == 204
     assert conforms(schema, "GET", "/api/uploads/", api.get("/api/uploads/"), 200) == []
+
+
+def test_grading_each_answer_of_an_attempt_to_its_end_matches_the_schema(api, schema):
+    started = api.post("/api/quizzes/first-steps/attempts/", json={"action": "start"})
+    attempt = conforms(schema, "POST", "/api/quizzes/{slug}/attempts/", started, 201)["attempt"]
+    right = {"load-function": "pd.read_csv", "what-to-check": ["head", "shape"], "look-first": False, "row-count": 10, "library": "pandas"}
+    bodies = [{"attempt": attempt, "question": key, "answer": given} for key, given in right.items()]
+    bodies.insert(1, {"attempt": attempt, "question": "load-function", "answer": "pd.open"})  # answered before: the first grading stands
+
+    graded = [
+        conforms(schema, "POST", "/api/quizzes/{slug}/answers/", api.post("/api/quizzes/first-steps/answers/", json=body), 200) for body in bodies
+    ]
+
+    assert [(answer["correct"], answer["already_answered"]) for answer in graded[:2]] == [(True, False), (True, True)]
+    assert graded[0]["section"] == {"title": "Loading a table", "anchor": "loading-a-table", "url": "/lessons/first-steps/#loading-a-table"}
+    assert [answer["attempt_finished"] for answer in graded] == [False] * 5 + [True]
+    assert graded[-1]["attempt_record"]
