@@ -7,7 +7,7 @@ import json
 import pytest
 
 from quizzes.models import Question
-from quizzes.services import grade_answer, learner_questions, start_attempt
+from quizzes.services import answer_key, grade_answer, learner_questions, start_attempt
 from tests.tutor_course import COVERED
 from tutor.quiz import matching_question
 from tutor.replies import Reason
@@ -75,7 +75,7 @@ def test_someone_elses_attempt_does_not_hide_the_answer(tides, learner, stranger
 def test_after_the_attempt_a_missed_question_gets_its_explanation_and_the_lessons_passage(tides, learner):
     attempt, _ = start_attempt(quiz=tides.quiz, user=learner)
     for key, given in (RIGHT | {"tide-cause": WRONG["tide-cause"]}).items():
-        grade_answer(attempt=attempt, question_key=key, given=given)
+        grade_answer(answer_key=answer_key(tides.slug), attempt=attempt, question_key=key, given=given)
 
     reply = ask(tides, "Why is it the Moon that causes the tides?", user=learner)
 
@@ -91,7 +91,7 @@ def test_after_the_attempt_a_missed_question_gets_its_explanation_and_the_lesson
 def test_after_the_attempt_a_question_answered_right_gets_an_ordinary_answer(tides, learner):
     attempt, _ = start_attempt(quiz=tides.quiz, user=learner)
     for key, given in (RIGHT | {"wave-maker": WRONG["wave-maker"]}).items():
-        grade_answer(attempt=attempt, question_key=key, given=given)
+        grade_answer(answer_key=answer_key(tides.slug), attempt=attempt, question_key=key, given=given)
 
     reply = ask(tides, COVERED, user=learner)
 
@@ -101,7 +101,7 @@ def test_after_the_attempt_a_question_answered_right_gets_an_ordinary_answer(tid
 def test_a_missed_question_without_a_section_is_still_explained(tides):
     attempt, _ = start_attempt(quiz=tides.quiz, browser_key="browser-1")
     for key, given in (RIGHT | {"tides-per-day": WRONG["tides-per-day"]}).items():
-        grade_answer(attempt=attempt, question_key=key, given=given)
+        grade_answer(answer_key=answer_key(tides.slug), attempt=attempt, question_key=key, given=given)
 
     reply = ask(tides, "why was my answer to how many high tides come in a day wrong?", browser_key="browser-1")
 
@@ -126,7 +126,7 @@ def test_learner_questions_names_the_open_attempts_questions_or_else_the_last_on
     assert [question.key for question in learner_questions(lesson=tides, user=learner).unfinished] == list(RIGHT)
 
     for key, given in (WRONG | {"wave-maker": RIGHT["wave-maker"]}).items():
-        grade_answer(attempt=attempt, question_key=key, given=given)
+        grade_answer(answer_key=answer_key(tides.slug), attempt=attempt, question_key=key, given=given)
     standing = learner_questions(lesson=tides, user=learner)
     assert (standing.unfinished, [question.key for question in standing.missed]) == ([], ["tide-cause", "tides-per-day"])
 
