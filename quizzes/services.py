@@ -86,6 +86,14 @@ def answer_key(lesson_slug: str) -> AnswerKey | None:
     return stamped[1]
 
 
+def live_questions(quiz: Quiz) -> dict[str, Question]:
+    """Return the quiz's live questions by key, in order: those of its answer key, cached until the next import."""
+    key = answer_key(quiz.lesson.slug)
+    if key is None or key.quiz.pk != quiz.pk:  # the quiz of an archived lesson has no answer key
+        return {question.key: question for question in quiz.questions.live().order_by("position")}
+    return key.questions
+
+
 def sections_by_heading(lesson) -> dict[str, Section]:
     """Return a lesson's sections by heading (what a question's `section` names); cached like the answer key."""
     key = f"quizzes:sections:{lesson.pk}:{catalog_version()}"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from lessons.services import bump_catalog_version
 from quizzes.models import Attempt, LessonProgress
 from quizzes.records import AnswerRecord, AttemptRecord, read_record
-from quizzes.services import AnswerRefused, answer_key, choices_for, grade_answer, next_question, start_attempt
+from quizzes.services import AnswerRefused, answer_key, choices_for, grade_answer, live_questions, next_question, start_attempt
 
 RIGHT = {"load-function": "pd.read_csv", "what-to-check": ["head", "shape"], "look-first": False, "row-count": 10, "library": "pandas"}
 WRONG = {"load-function": "pd.open", "what-to-check": ["head"], "look-first": True, "row-count": 9, "library": "numpy"}
@@ -137,3 +138,14 @@ def test_a_removed_question_is_skipped_and_does_not_count_against_the_score(quiz
     attempt.refresh_from_db()
     assert graded[-1].attempt_record is not None
     assert (attempt.correct_count, attempt.question_count, attempt.score_percent) == (4, 4, 100)
+
+
+def test_live_questions_are_the_answer_keys_and_an_archived_lessons_come_from_the_database(quiz):
+    assert live_questions(quiz) is answer_key("first-steps").questions
+    quiz.lesson.is_archived = True
+    quiz.lesson.save()
+    quiz.questions.filter(key="library").update(is_archived=True)
+    bump_catalog_version()  # as the import that archived them does
+
+    assert answer_key("first-steps") is None
+    assert list(live_questions(quiz)) == ["load-function", "what-to-check", "look-first", "row-count"]
