@@ -123,8 +123,7 @@ def learner_questions(*, lesson, user=None, browser_key: str = "") -> LearnerQue
     owned = Attempt.objects.for_owner(user=user, browser_key=browser_key).filter(quiz__lesson=lesson).select_related("quiz")
     attempt = owned.open().order_by("-started_at").first()
     if attempt is not None:
-        key = answer_key(lesson.slug)
-        live = key.questions if key is not None else {}
+        live = live_questions(attempt.quiz)
         return LearnerQuestions(unfinished=[live[key] for key in attempt.question_keys if key in live])
     attempt = owned.finished().order_by("-finished_at").first()
     if attempt is None:
