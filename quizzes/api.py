@@ -220,7 +220,7 @@ class AnswerApi(APIView):
         attempt = _attempt(request, key.quiz, given.validated_data["attempt"])
         try:
             graded = grade_answer(
-                answer_key=key, attempt=attempt, question_key=given.validated_data["question"], given=given.validated_data["answer"]
+                attempt=attempt, question_key=given.validated_data["question"], given=given.validated_data["answer"], answer_key=key
             )
         except AnswerRefused as refused:
             raise ValidationError({"answer": [str(refused)]}) from None

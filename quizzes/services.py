@@ -181,12 +181,17 @@ def counted_keys(attempt: Attempt, *, answered: set[str] | None = None, live: Co
     return [key for key in attempt.question_keys if key in answered or key in live]
 
 
-def grade_answer(*, answer_key: AnswerKey, attempt: Attempt, question_key: str, given: Any) -> GradedAnswer:
-    """Grade one answer on the server against the answer key of the attempt's quiz, store it, and return it with its signed record.
+def grade_answer(*, attempt: Attempt, question_key: str, given: Any, answer_key: AnswerKey | None = None) -> GradedAnswer:
+    """Grade one answer on the server, store it, and return it with its signed record.
 
-    Answering a question already answered in this attempt returns the stored grading:
-    a retried request never changes a result.
+    Graded against the answer key of the attempt's quiz: the caller's, when it has it
+    (answer_key()), or else loaded here. Answering a question already answered in
+    this attempt returns the stored grading: a retried request never changes a result.
     """
+    if answer_key is None:
+        answer_key = _answer_key_of(attempt)
+        if answer_key is None:
+            raise AnswerRefused("This quiz's lesson is no longer on the site.")
     if attempt.quiz_id != answer_key.quiz.pk:
         raise ValueError("That answer key is of another quiz than the attempt's.")
     if attempt.is_finished:
@@ -216,6 +221,10 @@ def grade_answer(*, answer_key: AnswerKey, attempt: Attempt, question_key: str, 
     if not _has_unanswered_questions(attempt, answer_key.questions):
         graded.attempt_record = finish_attempt(attempt=attempt, live=answer_key.questions.keys())
     return graded
+
+
+def _answer_key_of(attempt: Attempt) -> AnswerKey | None:
+    return answer_key(attempt.quiz.lesson.slug)  # grade_answer's parameter of that name hides the function there
 
 
 def answer_result(attempt: Attempt, answer: GivenAnswer) -> AnswerResult:

@@ -58,7 +58,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         state.error = "That is a lot of answers in a minute. Take a breath, then answer again."
         return _render_state(request, state, status=429)
     try:
-        graded = grade_answer(answer_key=key, attempt=attempt, question_key=question.key, given=given_answer(question, request.POST))
+        graded = grade_answer(attempt=attempt, question_key=question.key, given=given_answer(question, request.POST), answer_key=key)
     except AnswerRefused as refused:
         state = quiz_state(request, quiz, attempt_id=str(attempt.public_id))
         state.error, state.given = str(refused), request.POST.getlist("answer")

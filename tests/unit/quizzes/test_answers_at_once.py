@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from quizzes.models import AnswerResult, AttemptResult, GivenAnswer, LessonProgress
-from quizzes.services import answer_key, grade_answer, start_attempt
+from quizzes.services import grade_answer, start_attempt
 
 pytestmark = pytest.mark.django_db(transaction=True)
 RIGHT = {"load-function": "pd.read_csv", "what-to-check": ["head", "shape"], "look-first": False, "row-count": 10, "library": "pandas"}
@@ -43,7 +43,7 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
 
 
 def grade(attempt, key: str, given: Any):
-    return lambda: grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key=key, given=given)
+    return lambda: grade_answer(attempt=attempt, question_key=key, given=given)
 
 
 def test_one_question_answered_twice_at_once_is_graded_once(quiz, django_user_model):

@@ -14,7 +14,7 @@ WRONG = {"load-function": "pd.open", "what-to-check": ["head"], "look-first": Tr
 
 
 def answer_all(attempt, answers):
-    return [grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key=key, given=given) for key, given in answers.items()]
+    return [grade_answer(attempt=attempt, question_key=key, given=given) for key, given in answers.items()]
 
 
 def test_an_attempt_asks_every_live_question_in_order(quiz):
@@ -27,7 +27,7 @@ def test_an_attempt_asks_every_live_question_in_order(quiz):
 
 def test_starting_again_resumes_the_open_attempt(quiz, learner):
     first, _ = start_attempt(quiz=quiz, user=learner)
-    grade_answer(answer_key=answer_key("first-steps"), attempt=first, question_key="load-function", given="pd.read_csv")
+    grade_answer(attempt=first, question_key="load-function", given="pd.read_csv")
 
     again, created = start_attempt(quiz=quiz, user=learner)
 
@@ -61,7 +61,7 @@ def test_the_last_answer_finishes_the_attempt_with_its_score(quiz, learner):
 def test_every_graded_answer_comes_with_a_signed_record_that_tells_no_answer(quiz):
     attempt, _ = start_attempt(quiz=quiz, browser_key="browser-1")
 
-    graded = grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key="load-function", given="pd.open")
+    graded = grade_answer(attempt=attempt, question_key="load-function", given="pd.open")
 
     record = read_record(graded.record)
     assert isinstance(record, AnswerRecord)
@@ -71,9 +71,9 @@ def test_every_graded_answer_comes_with_a_signed_record_that_tells_no_answer(qui
 
 def test_answering_twice_returns_the_first_grading_unchanged(quiz):
     attempt, _ = start_attempt(quiz=quiz, browser_key="browser-1")
-    grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key="load-function", given="pd.open")
+    grade_answer(attempt=attempt, question_key="load-function", given="pd.open")
 
-    again = grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key="load-function", given="pd.read_csv")
+    again = grade_answer(attempt=attempt, question_key="load-function", given="pd.read_csv")
 
     assert again.already_answered
     assert again.answer.is_correct is False
@@ -87,7 +87,7 @@ def test_unknown_questions_and_invalid_answers_are_refused_and_change_nothing(qu
     attempt, _ = start_attempt(quiz=quiz, browser_key="browser-1")
 
     with pytest.raises(AnswerRefused, match=message):
-        grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key=key, given=given)
+        grade_answer(attempt=attempt, question_key=key, given=given)
 
     assert not attempt.answers.exists()
 
@@ -98,7 +98,7 @@ def test_a_finished_attempt_takes_no_more_answers(quiz):
     attempt.refresh_from_db()
 
     with pytest.raises(AnswerRefused, match="finished"):
-        grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key="library", given="pd")
+        grade_answer(attempt=attempt, question_key="library", given="pd")
 
 
 def test_a_signed_in_learner_keeps_best_and_last_score_and_completion(quiz, learner):
@@ -126,7 +126,7 @@ def test_a_question_removed_by_an_import_mid_attempt_cannot_be_answered(quiz):
     quiz.questions.filter(key="library").update(is_archived=True)
 
     with pytest.raises(AnswerRefused, match="removed"):
-        grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key="library", given="pandas")
+        grade_answer(attempt=attempt, question_key="library", given="pandas")
 
 
 def test_a_removed_question_is_skipped_and_does_not_count_against_the_score(quiz):
@@ -149,3 +149,15 @@ def test_live_questions_are_the_answer_keys_and_an_archived_lessons_come_from_th
 
     assert answer_key("first-steps") is None
     assert list(live_questions(quiz)) == ["load-function", "what-to-check", "look-first", "row-count"]
+
+
+def test_an_attempt_whose_lesson_an_import_archived_takes_no_more_answers(quiz):
+    attempt, _ = start_attempt(quiz=quiz, browser_key="browser-1")
+    quiz.lesson.is_archived = True
+    quiz.lesson.save()
+    bump_catalog_version()
+
+    with pytest.raises(AnswerRefused, match="no longer on the site"):
+        grade_answer(attempt=attempt, question_key="library", given="pandas")
+
+    assert not attempt.answers.exists()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from lessons.authoring.importer import import_catalog
 from quizzes.models import AnswerResult, LessonProgress
 from quizzes.records import SALT, sign_answer, sign_attempt
-from quizzes.services import answer_key, attempt_record, grade_answer, merge_browser_progress, start_attempt
+from quizzes.services import attempt_record, grade_answer, merge_browser_progress, start_attempt
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -107,8 +107,8 @@ def test_answer_records_are_kept_for_weak_spots(quiz, learner):
 def test_an_attempt_made_on_this_server_and_its_browser_record_are_one_attempt(quiz, learner):
     attempt, _ = start_attempt(quiz=quiz, user=learner)
     for key, given_answer in {"load-function": "pd.read_csv", "what-to-check": ["head"], "look-first": False, "row-count": 10}.items():
-        grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key=key, given=given_answer)
-    last = grade_answer(answer_key=answer_key("first-steps"), attempt=attempt, question_key="library", given="pd")
+        grade_answer(attempt=attempt, question_key=key, given=given_answer)
+    last = grade_answer(attempt=attempt, question_key="library", given="pd")
 
     merge_browser_progress(user=learner, records=[last.attempt_record, attempt_record(attempt)])
 
