@@ -23,7 +23,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).parent))
+from scratch_database import drop_database, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -60,24 +62,6 @@ for name, path in pages.items():
     found[name] = {"median": statistics.median(timings), "first": timings[0], "peak": peak, "bytes": len(response.content)}
 print(json.dumps({"pages": found, "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
 
 
 def measure(size: dict[str, int], *, database: str, repeat: int) -> dict:

@@ -29,6 +29,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+sys.path.insert(0, str(Path(__file__).parent))
+from scratch_database import drop_database, recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8766
 BASE = f"http://127.0.0.1:{PORT}"
@@ -46,25 +49,6 @@ request = function()
   return wrk.format(nil, path, nil, body)
 end
 """
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
 
 
 def start_server(env: dict[str, str], workers: int) -> subprocess.Popen:
