@@ -61,7 +61,7 @@ class OfflineEngine:
             return TutorReply(answer=STEERING, covered=False, reason=Reason.STEERING, engine=self.name)
         if not judgement.covered:
             return TutorReply(answer=NOT_COVERED, covered=False, reason=Reason.NOT_COVERED, engine=self.name)
-        passages = _within_words(judgement.passages, MAX_ANSWER_WORDS)
+        passages = judgement.passages  # already chosen to fit a short answer
         citations = citations_for(lesson, passages)
         where = " and ".join(f"“{citation.section}”" for citation in citations)
         said = " ".join(_as_sentence(passage) for passage in passages)
@@ -70,22 +70,12 @@ class OfflineEngine:
         )
 
 
-# Answers stay short: the passages past this many words are left to the linked section.
-MAX_ANSWER_WORDS = 90
-
-
-def _within_words(passages: list[Passage], limit: int) -> list[Passage]:
-    kept, total = [], 0
-    for passage in passages:
-        total += len(passage.text.split())
-        if kept and total > limit:
-            break
-        kept.append(passage)
-    return kept
-
-
 def _as_sentence(passage: Passage) -> str:
     text = passage.text.strip()
     if " | " in text:  # a table row
         return f"{text.replace(' | ', ': ', 1).replace(' | ', ', ')}."
-    return text if text[-1:] in ".!?:" else f"{text}."
+    # A sentence may end inside its closing quote: 'He said "stop."'
+    return text if text.rstrip(CLOSING_MARKS)[-1:] in ".!?:" else f"{text}."
+
+
+CLOSING_MARKS = "\"')\u201d\u2019"  # straight and curly closing quotes, a closing bracket

@@ -312,12 +312,14 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
         return term
     parts = question_parts(question)
     if len(parts) == 1:
-        return _judge_part(lesson, question, context, model)
+        return _judge_part(lesson, question, context, model, ANSWER_WORDS)
     # A later part takes its subject from the part before ("what is X, and how do I plot one?").
-    judged = [_judge_part(lesson, part, parts[number - 1] if number else context, model) for number, part in enumerate(parts)]
+    # Each part gets its share of the answer's length.
+    budget = ANSWER_WORDS // len(parts)
+    judged = [_judge_part(lesson, part, parts[number - 1] if number else context, model, budget) for number, part in enumerate(parts)]
     weakest = min(judged, key=lambda judgement: judgement.probability)
     passages = {id(passage): passage for judgement in judged for passage in judgement.passages}
-    ordered = sorted(passages.values(), key=lesson.passages.index)[:4]
+    ordered = sorted(passages.values(), key=lesson.passages.index)
     # Covered only when every part is: half an answer presented as a whole one misleads.
     covered = all(judgement.covered for judgement in judged)
     return Judgement(best=judged[0].best, probability=weakest.probability, covered=covered, passages=ordered, features=weakest.features)
@@ -360,7 +362,18 @@ DEFINITION_DISCOUNT = 0.8
 TYPED_RERANK_SHARE = 0.6
 
 
+# Offline answers stay short: a few sentences, the rest one click away in the cited section.
+ANSWER_WORDS = 90
+MAX_ANSWER_PASSAGES = 5
+# How close to the best passage's score another passage of its section must come to join the answer.
+SUPPORT_SHARE = 0.3
+
+
 SECTION_BASE = 0.5
+# The applied exercise sets tasks in the lesson's own words without explaining them: it
+# answers a question only when nothing that teaches the subject comes close.
+EXERCISE_ANCHOR = "applied-exercise"
+TASK_DISCOUNT = 0.7
 # Pseudo-relevance feedback: the words the best passages share, added to the question
 # with a small weight, find passages that say the same thing in other words.
 PSEUDO_FEEDBACK_PASSAGES = 3
@@ -377,11 +390,13 @@ def _rank(lesson: LessonText, asked: set[str], search_weights: dict[str, float])
     # one that matches a single rare word many times.
     heading_matches = [asked & ref.stems for ref in lesson.sections]
     section_fit = _section_fit(lesson, search_weights)
+    poses_tasks = [TASK_DISCOUNT if ref.anchor == EXERCISE_ANCHOR else 1.0 for ref in lesson.sections]
     return [
         (score + 0.5 * heading_scores[passage.section])
         * (len((asked & set(passage.stems)) | heading_matches[passage.section]) / len(asked))
         * (DEFINITION_DISCOUNT if passage.is_definition or passage.is_code else 1.0)
         * (SECTION_BASE + section_fit[passage.section])
+        * poses_tasks[passage.section]
         if score
         else 0.0
         for score, passage in zip(scores, lesson.passages, strict=True)
@@ -450,7 +465,7 @@ def is_follow_up(question: str) -> bool:
     return len(stems) <= 1 or (len(stems) <= 4 and bool(set(words(question)) & ANAPHORA))
 
 
-def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel) -> Judgement:
+def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel, budget: int) -> Judgement:
     if context and is_follow_up(question):
         question = f"{context} {question}"  # the earlier question gives it its subject
     # "How long", "how many": the adjective asks for a quantity; it is not the subject.
@@ -502,15 +517,19 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     probability = model.probability(features)
     covered = scores[best_index] > 0 and probability >= model.threshold
     return Judgement(
-        best=best, probability=probability, covered=covered, passages=_answer_passages(lesson, best_index, scores, stems), features=features
+        best=best, probability=probability, covered=covered, passages=_answer_passages(lesson, best_index, scores, budget), features=features
     )
 
 
-def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], stems: list[str]) -> list[Passage]:
-    """Return the best passage with the context it needs: the sentence before when it leans
-    on it ("These are called..."), the prose that introduces a code block, what follows a
-    sentence ending in a colon (a list, a code block), or the next sentence when the best
-    alone is thin."""
+def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], budget: int) -> list[Passage]:
+    """Return the best passage with what it needs, in lesson order and within budget words.
+
+    First the context the best passage needs: the sentence before when it leans on it
+    ("These are called..."), the prose that introduces a code block, what follows a
+    sentence ending in a colon (a list, a code block), or else the next sentence, which
+    usually finishes the thought. Then the section's other strong passages, strongest
+    first: an answer is often spread over a few sentences of one section.
+    """
     best = lesson.passages[best_index]
 
     def same_section(index: int) -> bool:
@@ -523,24 +542,25 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], s
         if uses:
             return [lesson.passages[max(uses, key=lambda index: (scores[index], -index))], best]
         return [best]
-    chosen = [best_index]
+    wanted = [best_index]
     if same_section(best_index - 1) and (best.is_code or LEANS_BACK.match(best.text)):
-        chosen.insert(0, best_index - 1)
+        wanted.append(best_index - 1)
     if best.text.rstrip().endswith((":", "?")):  # a lead-in or a question the lesson then answers
         following = [index for index in (best_index + 1, best_index + 2) if same_section(index)]
-        chosen += following[: 1 if following and lesson.passages[following[0]].is_code else 2]
-    elif same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
-        chosen.append(best_index + 1)  # the sentence after usually finishes the thought
-    # The runner-up of the same section often holds the rest of the answer.
-    runner_up = max(
-        (index for index in range(len(scores)) if index not in chosen and same_section(index)), key=lambda index: scores[index], default=None
-    )
-    if runner_up is not None and scores[runner_up] >= RUNNER_UP_SHARE * scores[best_index] and len(chosen) < 3:
-        chosen.append(runner_up)
+        wanted += following[: 1 if following and lesson.passages[following[0]].is_code else 2]
+    strong = [index for index in range(len(scores)) if same_section(index) and scores[index] >= SUPPORT_SHARE * scores[best_index]]
+    wanted += sorted(strong, key=lambda index: (-scores[index], index))
+    if same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
+        wanted.append(best_index + 1)
+    chosen: list[int] = []
+    words_used = 0
+    for index in dict.fromkeys(wanted):
+        length = len(lesson.passages[index].text.split())
+        if chosen and (words_used + length > budget or len(chosen) == MAX_ANSWER_PASSAGES):
+            continue
+        chosen.append(index)
+        words_used += length
     return [lesson.passages[index] for index in sorted(chosen)]
-
-
-RUNNER_UP_SHARE = 0.6
 
 
 LEANS_BACK = re.compile(r"^(?:this|these|that|those|it|its|they|their|such|so|here|then|both|either|neither)\b", re.IGNORECASE)

@@ -158,3 +158,56 @@ def test_a_question_whose_name_or_number_the_lesson_never_mentions_is_judged_wea
     swapped = judge(TIDES, "How far apart are two high tides on Jupiter?")
     assert swapped.probability < supported.probability
     assert swapped.features["names_missing_lesson"] == 1.0
+
+
+GARDEN = build_lesson_text(
+    "Watering a garden",
+    "",
+    [
+        (
+            "When to water",
+            "when-to-water",
+            "Water early in the morning, before the sun is high. "
+            "Leaves dry quickly then, which keeps mildew away. "
+            "Evening watering leaves them wet all night. "
+            "A fence keeps rabbits out of the beds. "
+            "Deep watering once a week beats a little every day, because roots follow the water down.",
+        ),
+        (
+            "Applied exercise",
+            "applied-exercise",
+            "Water your beds early in the morning for a week and note how the leaves look.",
+        ),
+    ],
+    [],
+)
+
+
+def test_an_answer_gathers_the_strong_sentences_of_its_section_within_a_short_budget():
+    judgement = judge(GARDEN, "why water early in the morning and not in the evening?")
+    texts = [passage.text for passage in judgement.passages]
+    assert "Water early in the morning, before the sun is high." in texts
+    assert "Leaves dry quickly then, which keeps mildew away." in texts  # the sentence after finishes the thought
+    assert "Evening watering leaves them wet all night." in texts  # the other half of the answer
+    assert "A fence keeps rabbits out of the beds." not in texts  # no word of the question
+    assert texts == [passage.text for passage in GARDEN.passages if passage.text in texts]  # in lesson order
+
+
+def test_the_best_passage_is_kept_even_when_the_budget_is_spent():
+    long_sentence = "Mulch " + " ".join(["keeps the soil moist and cool"] * 20) + "."
+    lesson = build_lesson_text("Mulch", "", [("Mulch", "mulch", f"What does mulch do? {long_sentence} Mulch also feeds worms.")], [])
+    judgement = judge(lesson, "what does mulch keep moist?")
+    assert long_sentence in [passage.text for passage in judgement.passages]
+
+
+def test_the_applied_exercise_yields_to_the_section_that_teaches():
+    judgement = judge(GARDEN, "why water early in the morning?")
+    assert GARDEN.sections[judgement.best.section].anchor == "when-to-water"
+
+
+def test_a_quoted_sentence_is_not_given_a_second_full_stop():
+    lesson = build_lesson_text("Quotes", "", [("Say it", "say-it", 'A good report says "Half of deliveries take 17 minutes."')], [])
+    answer = OfflineEngine().reply(lesson, "what does a good report say about deliveries?", [])
+    assert answer.covered
+    assert 'take 17 minutes."' in answer.answer
+    assert 'minutes.".' not in answer.answer
