@@ -26,6 +26,7 @@ REASONS = [
     (Reason.STEERING, "the question tried to change the tutor's rules"),
     (Reason.QUIZ_POINTER, "a question of your unfinished quiz: the section to read, not the answer"),
     (Reason.QUIZ_REVIEW, "a quiz question you missed: its explanation and the section behind it"),
+    (Reason.SMALL_TALK, "a greeting, thanks or a request too vague to answer: an invitation to ask"),
 ]
 
 
@@ -68,7 +69,12 @@ class TutorApi(APIView):
         answer = serializers.CharField(help_text="A few sentences for the learner: the answer, or why there is none.")
         covered = serializers.BooleanField(help_text="Whether the lesson covers the question.")
         reason = serializers.ChoiceField(choices=REASONS)
-        engine = serializers.CharField(help_text="What wrote the answer: offline, the configured model, or quiz for quiz pointers and reviews.")
+        engine = serializers.CharField(
+            help_text=(
+                "What wrote the answer: offline, the configured model, quiz for quiz pointers and reviews, "
+                "or lesson for the overview, the key terms and small talk."
+            )
+        )
         citations = CitationSerializer(many=True, help_text="The sections the answer used, in lesson order.")
         see_also = SeeAlsoSerializer(many=True, help_text="When not covered: other lessons that cover it.")
         latency_ms = serializers.IntegerField(help_text="How long the answer took, in milliseconds.")

@@ -17,7 +17,7 @@ def build_lesson_index(lesson: Lesson) -> LessonText:
     """Read a lesson's intro, sections and key terms into passages."""
     sections = [(section.heading, section.anchor, section.body_markdown) for section in lesson.sections.all()]
     key_terms = [(term.term, term.definition) for term in lesson.key_terms.all()]
-    return build_lesson_text(lesson.title, lesson.intro_markdown, sections, key_terms)
+    return build_lesson_text(lesson.title, lesson.intro_markdown, sections, key_terms, lesson.big_idea)
 
 
 def rebuild_indexes(slugs: set[str] | None = None) -> int:
@@ -76,4 +76,5 @@ def lesson_text_from_files(parsed: ParsedLesson) -> LessonText:
     """Read a parsed lesson file as the importer would store it (same anchors), without a database."""
     section_anchors, _ = lesson_anchors(parsed)
     sections = [(section.heading, anchor, section.markdown) for section, anchor in zip(parsed.sections, section_anchors, strict=True)]
-    return build_lesson_text(parsed.title, parsed.intro, sections, [(term.term, term.definition) for term in parsed.key_terms])
+    key_terms = [(term.term, term.definition) for term in parsed.key_terms]
+    return build_lesson_text(parsed.title, parsed.intro, sections, key_terms, parsed.big_idea)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
-from tutor.passages import LessonText, Passage
+from tutor.passages import EXERCISE_ANCHOR, LessonText, Passage
 from tutor.text import NEGATIONS, STOPWORDS, content_stems, stem, words
 
 # Question words that say little about the subject: missing from a passage, they
@@ -41,6 +41,14 @@ STEERING = re.compile(
     re.IGNORECASE,
 )
 
+# Words that frame a question without being its subject: "what does the lesson say about...",
+# "can you explain...", "tell me about...".
+FRAMING = re.compile(
+    r"\b(?:what|how) (?:does|do|did) (?:the|this|your) (?:lesson|page|text|section) (?:say|tell(?: me| us)?|explain|mention|teach|cover|have to say)\b"
+    r"|\b(?:according to|in|from) (?:the|this) (?:lesson|page|text)\b|\b(?:the|this) lesson (?:says|mentions|explains|talks about)\b"
+    r"|\b(?:can|could|would) you (?:please )?(?:explain|tell me|describe|remind me)\b|\b(?:tell|remind) me\b|\bplease explain\b|\bexplain to me\b",
+    re.IGNORECASE,
+)
 QUANTITY_PHRASE = re.compile(r"\bhow (?:many|much|long|old|far|big|large|fast|often|high|small|wide|tall|deep)\b", re.IGNORECASE)
 NUMBER_QUESTION = re.compile(
     r"\bhow (?:many|much|long|old|far|big|large|fast|often|high|small|wide|tall|deep)\b"
@@ -348,8 +356,15 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
         term_stems = set(content_stems(term))
         if term_stems and asked == term_stems:
             definition = next((p for p in lesson.passages if p.is_definition and p.text.startswith(f"{term}:")), None)
-            mention = next((p for p in lesson.passages if not p.is_definition and term_stems <= set(p.stems)), None)
-            passages = [passage for passage in (mention, definition) if passage is not None]
+            mentions = [p for p in lesson.passages if not p.is_definition and not p.is_code and term_stems <= set(p.stems)]
+            # A sentence that ends by leading into something else ("...computes with it:") reads badly alone.
+            mention = next((p for p in mentions if not _leads_on(p)), mentions[0] if mentions else None)
+            # The definition first, then where the lesson uses the term, with what a lead-in leads to.
+            passages = [passage for passage in (definition, mention) if passage is not None]
+            if mention is not None and _leads_on(mention):
+                following = lesson.passages.index(mention) + 1
+                if following < len(lesson.passages) and lesson.passages[following].section == mention.section:
+                    passages.append(lesson.passages[following])
             if passages:
                 return Judgement(best=definition or mention, probability=1.0, covered=True, passages=passages)
     return None
@@ -372,7 +387,6 @@ SUPPORT_SHARE = 0.3
 SECTION_BASE = 0.5
 # The applied exercise sets tasks in the lesson's own words without explaining them: it
 # answers a question only when nothing that teaches the subject comes close.
-EXERCISE_ANCHOR = "applied-exercise"
 TASK_DISCOUNT = 0.7
 # Pseudo-relevance feedback: the words the best passages share, added to the question
 # with a small weight, find passages that say the same thing in other words.
@@ -459,6 +473,16 @@ def asks_about_a_negative(question: str) -> bool:
     return False
 
 
+# "I don't get it", "explain that again", "what do you mean?": a request to explain again
+# what the last question was about, which then is the whole question.
+CLARIFY_WORDS = frozenset(
+    content_stems(
+        "understand understood get explain again mean meant confused confusing lost elaborate simpler simply detail details more help please "
+        "give show example examples another"
+    )
+)
+
+
 def is_follow_up(question: str) -> bool:
     """A question that needs the one before it: very short, or leaning on a pronoun ("why is that?")."""
     stems = set(content_stems(question))
@@ -466,10 +490,13 @@ def is_follow_up(question: str) -> bool:
 
 
 def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel, budget: int) -> Judgement:
-    if context and is_follow_up(question):
+    if context and set(content_stems(question)) <= CLARIFY_WORDS:
+        question = context
+    elif context and is_follow_up(question):
         question = f"{context} {question}"  # the earlier question gives it its subject
-    # "How long", "how many": the adjective asks for a quantity; it is not the subject.
-    stems = content_stems(QUANTITY_PHRASE.sub(" ", question))
+    # "How long", "how many": the adjective asks for a quantity; it is not the subject. And
+    # "what does the lesson say about X?" asks about X.
+    stems = content_stems(QUANTITY_PHRASE.sub(" ", FRAMING.sub(" ", question)))
     if not stems or not lesson.passages:
         return Judgement(best=None, probability=0.0, covered=False)
     question_words = set(words(question))
@@ -545,7 +572,7 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
     wanted = [best_index]
     if same_section(best_index - 1) and (best.is_code or LEANS_BACK.match(best.text)):
         wanted.append(best_index - 1)
-    if best.text.rstrip().endswith((":", "?")):  # a lead-in or a question the lesson then answers
+    if _leads_on(best):  # a lead-in or a question the lesson then answers
         following = [index for index in (best_index + 1, best_index + 2) if same_section(index)]
         wanted += following[: 1 if following and lesson.passages[following[0]].is_code else 2]
     strong = [index for index in range(len(scores)) if same_section(index) and scores[index] >= SUPPORT_SHARE * scores[best_index]]
@@ -555,12 +582,22 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
     chosen: list[int] = []
     words_used = 0
     for index in dict.fromkeys(wanted):
-        length = len(lesson.passages[index].text.split())
-        if chosen and (words_used + length > budget or len(chosen) == MAX_ANSWER_PASSAGES):
+        if index in chosen:
             continue
-        chosen.append(index)
+        # A lead-in ("...like this:") or a question the lesson then answers comes with what follows, or not at all.
+        unit = [index]
+        if index != best_index and _leads_on(lesson.passages[index]) and same_section(index + 1) and index + 1 not in chosen:
+            unit.append(index + 1)
+        length = sum(len(lesson.passages[item].text.split()) for item in unit)
+        if chosen and (words_used + length > budget or len(chosen) + len(unit) > MAX_ANSWER_PASSAGES):
+            continue
+        chosen += unit
         words_used += length
     return [lesson.passages[index] for index in sorted(chosen)]
+
+
+def _leads_on(passage: Passage) -> bool:
+    return passage.text.rstrip().endswith((":", "?"))
 
 
 LEANS_BACK = re.compile(r"^(?:this|these|that|those|it|its|they|their|such|so|here|then|both|either|neither)\b", re.IGNORECASE)

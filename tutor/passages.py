@@ -16,6 +16,12 @@ from lessons.markdown import parse_markdown
 from tutor.text import content_stems, sentences
 
 INTRO_ANCHOR = "lesson-intro"
+# Ids of the lesson page that citations link to, besides the sections' own anchors.
+KEY_TERMS_ANCHOR = "key-terms-title"
+EXERCISE_ANCHOR = "applied-exercise"  # the conventional last section, which sets the learner a task
+# The big idea sits after the sections on the page, under this id.
+BIG_IDEA_TITLE = "The big idea"
+BIG_IDEA_ANCHOR = "lesson-big-idea"
 KEY_TERMS_TITLE = "Key terms"
 
 
@@ -32,7 +38,7 @@ class SectionRef:
 PROSE, ROW, CODE, DEFINITION = "prose", "row", "code", "definition"
 
 # Bumped whenever passages are read differently, so indexes stored before are rebuilt.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_CODE_LINES = 12
 
 
@@ -64,6 +70,7 @@ class LessonText:
     sections: list[SectionRef]
     passages: list[Passage]
     key_terms: list[tuple[str, str]] = field(default_factory=list)  # (term, definition)
+    big_idea: str = ""  # the lesson's one-sentence takeaway, as the page shows it
 
     @cached_property
     def document_frequency(self) -> Counter:
@@ -110,6 +117,7 @@ class LessonText:
             "sections": [[ref.title, ref.anchor] for ref in self.sections],
             "passages": [[p.section, p.text, " ".join(p.stems), p.kind] for p in self.passages],
             "key_terms": [list(pair) for pair in self.key_terms],
+            "big_idea": self.big_idea,
         }
 
     @classmethod
@@ -122,6 +130,7 @@ class LessonText:
             sections=[SectionRef(title, anchor) for title, anchor in data["sections"]],
             passages=[Passage(section, text, tuple(stems.split()), kind) for section, text, stems, kind in data["passages"]],
             key_terms=[(term, definition) for term, definition in data["key_terms"]],
+            big_idea=data["big_idea"],
         )
 
 
@@ -169,8 +178,10 @@ def markdown_passages(markdown: str) -> list[tuple[str, str]]:
     return found
 
 
-def build_lesson_text(title: str, intro: str, sections: list[tuple[str, str, str]], key_terms: list[tuple[str, str]]) -> LessonText:
-    """Build a LessonText from Markdown: intro, sections as (heading, anchor, markdown), key terms."""
+def build_lesson_text(
+    title: str, intro: str, sections: list[tuple[str, str, str]], key_terms: list[tuple[str, str]], big_idea: str = ""
+) -> LessonText:
+    """Build a LessonText from Markdown: intro, sections as (heading, anchor, markdown), key terms, the big idea."""
     refs: list[SectionRef] = []
     passages: list[Passage] = []
 
@@ -187,6 +198,8 @@ def build_lesson_text(title: str, intro: str, sections: list[tuple[str, str, str
     for heading, anchor, markdown in sections:
         heading_text = inline_text(heading)
         add(SectionRef(heading_text, anchor), markdown_passages(markdown))
+    if big_idea.strip():
+        add(SectionRef(BIG_IDEA_TITLE, BIG_IDEA_ANCHOR), [(PROSE, sentence) for sentence in sentences(big_idea)])
     if key_terms:
-        add(SectionRef(KEY_TERMS_TITLE, "key-terms-title"), [(DEFINITION, f"{term}: {definition}") for term, definition in key_terms])
-    return LessonText(title=title, sections=refs, passages=passages, key_terms=list(key_terms))
+        add(SectionRef(KEY_TERMS_TITLE, KEY_TERMS_ANCHOR), [(DEFINITION, f"{term}: {definition}") for term, definition in key_terms])
+    return LessonText(title=title, sections=refs, passages=passages, key_terms=list(key_terms), big_idea=big_idea.strip())

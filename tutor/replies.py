@@ -11,6 +11,7 @@ class Reason:
     STEERING = "steering"  # the question tries to change the rules
     QUIZ_POINTER = "quiz-pointer"  # a question of the learner's unfinished quiz: where to read, not the answer
     QUIZ_REVIEW = "quiz-review"  # after the attempt: why the learner's answer was wrong, from the lesson
+    SMALL_TALK = "small-talk"  # a greeting, thanks, or a request too vague to answer: an invitation to ask
 
 
 @dataclass(frozen=True)

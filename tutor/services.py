@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lessons.models import Lesson
 from lessons.search import LessonSearch, search_words
+from tutor.about import about_reply
 from tutor.engines import Engine, OfflineEngine, Turn
 from tutor.index import lesson_text
 from tutor.models import AskedQuestion
@@ -86,6 +87,8 @@ def ask(
     turns = clean_history(history)
     text = lesson_text(lesson)
     reply = quiz_reply(lesson=lesson, text=text, question=question, user=user, browser_key=browser_key)
+    if reply is None:
+        reply = about_reply(text, question, has_history=bool(turns))
     if reply is None:
         engine = engine or configured_engine()
         reply = engine.reply(text, question, turns)
