@@ -382,6 +382,8 @@ ANSWER_WORDS = 90
 MAX_ANSWER_PASSAGES = 5
 # How close to the best passage's score another passage of its section must come to join the answer.
 SUPPORT_SHARE = 0.3
+# How close the best passage of another section must come to join the answer.
+RIVAL_SHARE = 0.75
 
 
 SECTION_BASE = 0.5
@@ -577,6 +579,14 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
         wanted += following[: 1 if following and lesson.passages[following[0]].is_code else 2]
     strong = [index for index in range(len(scores)) if same_section(index) and scores[index] >= SUPPORT_SHARE * scores[best_index]]
     wanted += sorted(strong, key=lambda index: (-scores[index], index))
+    # Another section that answers nearly as well is named too: the learner may need it.
+    rival = max(
+        (index for index in range(len(scores)) if not same_section(index) and not lesson.passages[index].is_definition),
+        key=scores.__getitem__,
+        default=None,
+    )
+    if rival is not None and scores[rival] >= RIVAL_SHARE * scores[best_index]:
+        wanted.insert(1, rival)
     if same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
         wanted.append(best_index + 1)
     chosen: list[int] = []
