@@ -21,7 +21,7 @@ from django.conf import settings
 
 from tutor.engines import NOT_COVERED, OfflineEngine, Turn, citations_for, history_context
 from tutor.grounding import NOT_COVERED_MARKER, ground_answer
-from tutor.offline import Judgement, is_follow_up, judge
+from tutor.offline import Judgement, is_follow_up, judge, rank_passages
 from tutor.passages import LessonText, Passage
 from tutor.replies import Reason, TutorReply
 from tutor.text import content_stems
@@ -171,8 +171,9 @@ def _client(base_url: str, api_key: str) -> openai.OpenAI:
 def retrieve(lesson: LessonText, question: str, history: list[Turn], first: Judgement | None = None) -> list[Passage]:
     """Return up to MAX_PASSAGES passages for the model, in lesson order: the best-matching stretches of the lesson.
 
-    The offline judgement picks the best passage with its neighbours, then again on
-    what is left, so a question that spans two sections sees both. first is the
+    The first stretch is what the offline judgement would quote, with its neighbours;
+    then come the next best passages the ranking found elsewhere, each with its
+    neighbours, so a question that spans two sections sees both. first is the
     judgement of the whole lesson, when the caller has it already.
     """
     context = history_context(history)
@@ -181,28 +182,29 @@ def retrieve(lesson: LessonText, question: str, history: list[Turn], first: Judg
         wanted |= set(content_stems(context))  # "and why is that?" is about the last question
     if not wanted & lesson.vocabulary:
         return []
+    first = first or judge(lesson, question, context=context)
     position = {id(passage): index for index, passage in enumerate(lesson.passages)}
     chosen: set[int] = set()
-    for _ in range(3):
-        if first is not None:
-            judgement, first = first, None
-        else:
-            rest = [passage for passage in lesson.passages if position[id(passage)] not in chosen]
-            if not rest:
-                break
-            judgement = judge(LessonText(lesson.title, lesson.sections, rest, lesson.key_terms), question, context=context)
-        if judgement.best is None or id(judgement.best) not in position or not wanted & set(judgement.best.stems):
+    if first.best is not None and id(first.best) in position and wanted & set(first.best.stems):
+        chosen = _stretch(lesson, position[id(first.best)], [position[id(p)] for p in first.passages if id(p) in position])
+    stretches = 1 if chosen else 0
+    for index in rank_passages(lesson, question, context=context):
+        if stretches == MAX_STRETCHES or len(chosen) >= MAX_PASSAGES:
             break
-        chosen |= _stretch(lesson, position[id(judgement.best)], judgement, position)
-        if len(chosen) >= MAX_PASSAGES:
-            break
+        if index in chosen or not wanted & set(lesson.passages[index].stems):
+            continue
+        chosen |= _stretch(lesson, index, [])
+        stretches += 1
     return [lesson.passages[index] for index in sorted(chosen)[:MAX_PASSAGES]]
 
 
-def _stretch(lesson: LessonText, best: int, judgement: Judgement, position: dict[int, int]) -> set[int]:
-    """Return the best passage, the passages the judgement would quote and one neighbour each side in its section."""
+MAX_STRETCHES = 3
+
+
+def _stretch(lesson: LessonText, best: int, quoted: list[int]) -> set[int]:
+    """Return the best passage, the passages the offline answer would quote and one neighbour each side in its section."""
     section = lesson.passages[best].section
-    found = {best} | {position[id(passage)] for passage in judgement.passages if id(passage) in position}
+    found = {best, *quoted}
     for index in (best - 1, best + 1):
         if 0 <= index < len(lesson.passages) and lesson.passages[index].section == section:
             found.add(index)

@@ -491,25 +491,51 @@ def is_follow_up(question: str) -> bool:
     return len(stems) <= 1 or (len(stems) <= 4 and bool(set(words(question)) & ANAPHORA))
 
 
-def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel, budget: int) -> Judgement:
+def _asked(question: str, context: str) -> str:
+    """The question as the engine reads it: a follow-up takes its subject from the question before."""
     if context and set(content_stems(question)) <= CLARIFY_WORDS:
-        question = context
-    elif context and is_follow_up(question):
-        question = f"{context} {question}"  # the earlier question gives it its subject
+        return context
+    if context and is_follow_up(question):
+        return f"{context} {question}"
+    return question
+
+
+def _question_stems(question: str) -> list[str]:
     # "How long", "how many": the adjective asks for a quantity; it is not the subject. And
     # "what does the lesson say about X?" asks about X.
-    stems = content_stems(QUANTITY_PHRASE.sub(" ", FRAMING.sub(" ", question)))
-    if not stems or not lesson.passages:
-        return Judgement(best=None, probability=0.0, covered=False)
-    question_words = set(words(question))
+    return content_stems(QUANTITY_PHRASE.sub(" ", FRAMING.sub(" ", question)))
+
+
+def _search(lesson: LessonText, stems: list[str]) -> tuple[dict[str, float], dict[str, float], list[float]]:
+    """Return the question's word weights, the weights searched with (adding key terms the
+    question paraphrases) and every passage's score."""
     weights = _weights(lesson, list(dict.fromkeys(stems)))
     search_weights = dict(weights)
     for item in _term_synonyms(lesson, set(stems)):
         search_weights.setdefault(item, 0.6 * _weights(lesson, [item])[item])
-
     scores = _rank(lesson, set(weights), search_weights)
     if PSEUDO_FEEDBACK_TERMS:
         scores = _rank(lesson, set(weights), {**_feedback_terms(lesson, scores, search_weights), **search_weights})
+    return weights, search_weights, scores
+
+
+def rank_passages(lesson: LessonText, question: str, *, context: str = "") -> list[int]:
+    """Return the indexes of the passages that match the question, best first: the offline
+    engine's retrieval without its judgement, for engines that answer in their own words."""
+    stems = _question_stems(_asked(question, context))
+    if not stems or not lesson.passages:
+        return []
+    _, _, scores = _search(lesson, stems)
+    return sorted((index for index, score in enumerate(scores) if score > 0), key=lambda index: (-scores[index], index))
+
+
+def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel, budget: int) -> Judgement:
+    question = _asked(question, context)
+    stems = _question_stems(question)
+    if not stems or not lesson.passages:
+        return Judgement(best=None, probability=0.0, covered=False)
+    question_words = set(words(question))
+    weights, search_weights, scores = _search(lesson, stems)
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
     kind = _answer_type(question)
     best_index = _typed_best(lesson, order, scores, kind, question_words)
