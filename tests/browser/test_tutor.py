@@ -88,6 +88,26 @@ def test_the_tutor_answers_on_the_lesson_page_with_htmx(request, device, demo_si
     expect(page.get_by_label("Your question")).to_be_focused()
 
 
+def test_a_greeting_and_an_overview_question_are_met_from_the_lesson_map(page, demo_site):
+    page.goto(f"{demo_site}/lessons/{LESSON}/")
+    panel = page.locator("#tutor")
+    turns = panel.locator(".tutor-turn")
+
+    ask(page, "hello!")
+    expect(turns).to_have_count(1)
+    expect(turns.nth(0)).to_contain_text("Ask me anything about")
+    expect(turns.nth(0).locator("a.citation__section")).to_have_count(0)
+
+    ask(page, "What is this lesson about?")
+    expect(turns).to_have_count(2)
+    expect(turns.nth(1)).to_contain_text("In short:")
+    links = turns.nth(1).locator("a.citation__section")
+    expect(links).to_have_text(["The big idea", "Learning path"])
+    links.nth(0).click()
+    expect(page.locator("[id='lesson-big-idea']")).to_be_in_viewport()
+    no_violations(page)
+
+
 def test_an_empty_question_is_refused_in_place(page, demo_site):
     page.goto(f"{demo_site}/lessons/{LESSON}/")
     page.get_by_label("Your question").fill("   ")
