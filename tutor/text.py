@@ -8,6 +8,7 @@ say nothing about what a question is about.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -307,6 +308,9 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Return the lower-case words of text, in order."""
+    if not text.isascii():
+        # Compatibility forms meet their plain letters: full-width letters, the "fi" ligature.
+        text = unicodedata.normalize("NFKC", text)
     return [match.group().lower() for match in WORD.finditer(text)]
 
 

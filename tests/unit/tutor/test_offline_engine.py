@@ -51,6 +51,12 @@ def test_word_forms_meet_in_one_stem():
     assert content_stems("What is the pull of the Moon?") == ["pull", "moon"]
 
 
+def test_full_width_and_ligature_letters_meet_their_plain_forms():
+    full_width = "".join(chr(ord(letter) + 0xFEE0) if letter.isalpha() or letter == "?" else letter for letter in "what is NaN?")
+    assert content_stems(full_width) == content_stems("what is NaN?")
+    assert content_stems("\ufb01ll the gaps") == content_stems("fill the gaps")  # the "fi" ligature
+
+
 def test_sentences_split_at_full_stops_but_not_inside_identifiers():
     assert sentences("Use df.groupby first. Then sum it! Done") == ["Use df.groupby first.", "Then sum it!", "Done"]
 
