@@ -7,7 +7,7 @@ from tutor.models import AskedQuestion
 
 @admin.register(AskedQuestion)
 class AskedQuestionAdmin(admin.ModelAdmin):
-    """What learners asked, read-only: for authors, what lessons do not answer (filter by not covered)."""
+    """What learners asked, read-only: for authors, what lessons do not answer (filter by reason: not-covered)."""
 
     list_display = ["question_start", "lesson", "covered", "reason", "engine", "latency_ms", "asked_at"]
     list_filter = ["covered", "reason", "engine", "asked_at"]
