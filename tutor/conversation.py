@@ -39,6 +39,12 @@ def has_seen_notice(request: HttpRequest) -> bool:
     return bool(_stored(request).get("seen_notice"))
 
 
+def begin(request: HttpRequest) -> None:
+    """Note that this learner is asking (so has read the notice): the session then exists before an answer is saved in it."""
+    stored = _stored(request)
+    request.session[SESSION_FIELD] = {**stored, "seen_notice": True}
+
+
 def remember(request: HttpRequest, lesson: Lesson, question: str, reply: TutorReply) -> dict[str, Any]:
     """Add a turn to the lesson's conversation; return it."""
     stored = _stored(request)

@@ -12,6 +12,8 @@ import json
 import logging
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,7 +26,7 @@ from tutor.grounding import NOT_COVERED_MARKER, ground_answer
 from tutor.offline import Judgement, is_follow_up, judge, rank_passages
 from tutor.passages import LessonText, Passage
 from tutor.replies import Reason, TutorReply
-from tutor.text import content_stems
+from tutor.text import content_stems, sentences
 
 log = logging.getLogger(__name__)
 
@@ -140,14 +142,22 @@ class OpenAICompatibleEngine:
         return min(self.backoff * 2 ** (tries - 1), MAX_BACKOFF_SECONDS) * (1 - 0.25 * random.random())  # noqa: S311
 
     def _request(self, messages: list[dict[str, str]], deadline: float) -> Completion:
+        with self._opened(messages, deadline, stream=False) as response:
+            body = _read_until(response, deadline)
+        return _completion(body)
+
+    @contextmanager
+    def _opened(self, messages: list[dict[str, str]], deadline: float, *, stream: bool) -> Iterator:
+        """Send the request and yield the open response; failures of the endpoint become EngineError."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise EngineError("timed out", permanent=True)
+        streaming = {"stream": True} if stream else {}
         try:
             with self.client.chat.completions.with_streaming_response.create(
-                model=self.model, messages=messages, temperature=0, max_tokens=MAX_ANSWER_TOKENS, timeout=remaining
+                model=self.model, messages=messages, temperature=0, max_tokens=MAX_ANSWER_TOKENS, timeout=remaining, **streaming
             ) as response:
-                body = _read_until(response, deadline)
+                yield response
         except openai.APITimeoutError as error:
             raise EngineError("timed out") from error
         except openai.APIConnectionError as error:
@@ -158,7 +168,72 @@ class OpenAICompatibleEngine:
             raise EngineError(f"HTTP {status}", permanent=not retryable, retry_after=_retry_after(error.response.headers)) from error
         except openai.OpenAIError as error:
             raise EngineError(f"{type(error).__name__}: {error}", permanent=True) from error
-        return _completion(body)
+
+    def stream_text(self, messages: list[dict[str, str]]) -> Iterator[str | Completion]:
+        """Yield the model's answer piece by piece as it is written, then a final Completion.
+
+        Opening the stream is retried like complete(); once text has arrived, a failure
+        is final (what was shown cannot be taken back by a second, different answer).
+        Raises EngineError.
+        """
+        deadline = time.monotonic() + self.timeout
+        tries = 0
+        started = False
+        while True:
+            tries += 1
+            try:
+                with self._opened(messages, deadline, stream=True) as response:
+                    text, truncated = [], False
+                    for piece, finish in _stream_pieces(response, deadline):
+                        started = True
+                        text.append(piece)
+                        truncated = truncated or finish == "length"
+                        yield piece
+                if not "".join(text).strip():
+                    raise EngineError("the reply holds no answer text", permanent=True)
+                yield Completion(text="".join(text), truncated=truncated)
+                return
+            except EngineError as error:
+                if started or error.permanent or tries > self.max_retries:
+                    raise EngineError(f"{error}; {_tries(tries)}", permanent=True) from error
+                pause = error.retry_after if error.retry_after is not None else self._backoff(tries)
+                if time.monotonic() + pause >= deadline:
+                    raise EngineError(f"{error}; {_tries(tries)}, no time left for another", permanent=True) from error
+                time.sleep(pause)
+
+    def stream(self, lesson: LessonText, question: str, history: list[Turn]) -> Iterator[str | TutorReply]:
+        """Like reply(), but yield each sentence of the model's answer as soon as it has arrived
+        and passed the grounding check, then the TutorReply, which the page shows in their place.
+
+        The sentences are a preview: the reply is checked again as a whole, and when the
+        endpoint fails midway, the offline engine's answer replaces them.
+        """
+        judgement = judge(lesson, question, context=history_context(history))
+        passages = [] if judgement.steering else retrieve(lesson, question, history, first=judgement)
+        if not passages:
+            yield self.fallback.compose(lesson, judgement)
+            return
+        written, previewed = "", 0
+        try:
+            for piece in self.stream_text(prompt_messages(lesson, passages, question, history)):
+                if isinstance(piece, Completion):
+                    yield self.check(lesson, passages, piece)
+                    return
+                written += piece
+                finished = sentences(written)[:-1]  # the last one may still be growing
+                for sentence in finished[previewed:MAX_PREVIEW_SENTENCES]:
+                    grounded = ground_answer(sentence, passages, vocabulary=lesson.vocabulary)
+                    if grounded.text:
+                        yield grounded.text
+                previewed = max(previewed, len(finished))
+        except EngineError as error:
+            log.warning("The tutor's model at %s failed (%s); the offline engine answered instead.", self.base_url, error)
+        except Exception:
+            log.exception("The tutor's model at %s gave an unexpected failure; the offline engine answered instead.", self.base_url)
+        yield self.fallback.compose(lesson, judgement)
+
+
+MAX_PREVIEW_SENTENCES = 6
 
 
 @lru_cache(maxsize=4)
@@ -256,6 +331,55 @@ def _completion(body: bytes) -> Completion:
     if not isinstance(text, str) or not text.strip():
         raise EngineError("the reply holds no answer text", permanent=True)
     return Completion(text=text, truncated=choice.get("finish_reason") == "length")
+
+
+def _stream_pieces(response, deadline: float) -> Iterator[tuple[str, str | None]]:
+    """Yield (text, finish reason) for each chunk of a streamed chat completion as it arrives.
+
+    A server that ignores stream and sends one whole completion is read as one piece.
+    """
+    if "json" in response.headers.get("content-type", ""):
+        completion = _completion(_read_until(response, deadline))
+        yield completion.text, "length" if completion.truncated else "stop"
+        return
+    pending = b""
+    received = 0
+    try:
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if time.monotonic() > deadline:
+                raise EngineError("timed out while the reply was arriving")
+            if received > MAX_REPLY_BYTES:
+                raise EngineError("the reply is too long", permanent=True)
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                data = line.strip().removeprefix(b"data:").strip() if line.startswith(b"data:") else None
+                if data == b"[DONE]":
+                    return
+                if data:
+                    piece = _stream_piece(data)
+                    if piece is not None:
+                        yield piece
+    except httpx2.TimeoutException as error:
+        raise EngineError("timed out while the reply was arriving") from error
+    except httpx2.TransportError as error:
+        raise EngineError(f"the connection broke while the reply was arriving: {error}") from error
+
+
+def _stream_piece(data: bytes) -> tuple[str, str | None] | None:
+    """Return (text, finish reason) of one streamed chunk, None for one without either; raise EngineError when malformed."""
+    try:
+        choices = json.loads(data)["choices"]
+        if not choices:
+            return None  # e.g. a last chunk that only reports usage
+        choice = choices[0]
+        text = (choice.get("delta") or {}).get("content") or ""
+        finish = choice.get("finish_reason")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        raise EngineError(f"malformed stream chunk ({type(error).__name__}): {data[:120]!r}", permanent=True) from error
+    if not isinstance(text, str):
+        raise EngineError(f"malformed stream chunk: {data[:120]!r}", permanent=True)
+    return (text, finish) if text or finish else None
 
 
 def _retry_after(headers) -> float | None:

@@ -41,4 +41,6 @@ def panel_context(
         "max_chars_text": f"{MAX_QUESTION_CHARS:,}",
         "on_lesson_page": on_lesson_page,
         "focus": focus,
+        # A model writes answers sentence by sentence: the page can show them as they come.
+        "streams": bool(settings.TUTOR_BASE_URL and settings.TUTOR_MODEL),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from itertools import combinations
@@ -82,16 +83,58 @@ def ask(
     question of their unfinished attempt gets a pointer, one they missed a review.
     Raises TutorInputError for an empty, oversized or malformed question.
     """
+    *_preview, reply = ask_streaming(lesson, question, history, user=user, browser_key=browser_key, engine=engine, log=log, preview=False)
+    return reply
+
+
+def ask_streaming(
+    lesson: Lesson,
+    question: object,
+    history: object = None,
+    *,
+    user=None,
+    browser_key: str = "",
+    engine: Engine | None = None,
+    log: bool = True,
+    preview: bool = True,
+) -> Iterator[str | TutorReply]:
+    """Like ask(), but yield the sentences of the answer as an engine that streams writes
+    them (a preview, already grounded), then the TutorReply, always last.
+
+    The question is checked before anything is yielded: TutorInputError comes at once.
+    """
     started = time.perf_counter()
     question = clean_question(question)
     turns = clean_history(history)
+    return _answering(lesson, question, turns, started, user=user, browser_key=browser_key, engine=engine, log=log, preview=preview)
+
+
+def _answering(
+    lesson: Lesson,
+    question: str,
+    turns: list[Turn],
+    started: float,
+    *,
+    user,
+    browser_key: str,
+    engine: Engine | None,
+    log: bool,
+    preview: bool,
+) -> Iterator[str | TutorReply]:
     text = lesson_text(lesson)
     reply = quiz_reply(lesson=lesson, text=text, question=question, user=user, browser_key=browser_key)
     if reply is None:
         reply = about_reply(text, question, has_history=bool(turns))
     if reply is None:
         engine = engine or configured_engine()
-        reply = engine.reply(text, question, turns)
+        if preview and hasattr(engine, "stream"):
+            for piece in engine.stream(text, question, turns):
+                if isinstance(piece, TutorReply):
+                    reply = piece
+                else:
+                    yield piece
+        else:
+            reply = engine.reply(text, question, turns)
     if reply.reason == Reason.NOT_COVERED:
         reply = replace(reply, see_also=lessons_that_cover(lesson, question))
         if reply.see_also:
@@ -109,7 +152,7 @@ def ask(
             sections=[citation.anchor for citation in reply.citations],
             latency_ms=reply.latency_ms,
         )
-    return reply
+    yield reply
 
 
 def lessons_that_cover(lesson: Lesson, question: str) -> list[SeeAlso]:

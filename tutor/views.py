@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +18,8 @@ from lessons.models import LESSON_TEXT_FIELDS, Lesson
 from tutor import conversation
 from tutor.forms import QuestionForm
 from tutor.panels import panel_context
-from tutor.services import ask
+from tutor.replies import TutorReply
+from tutor.services import ask, ask_streaming
 
 PAGE = "tutor/conversation.html"
 TOO_MANY = "That's a lot of questions in a minute. Take a breath, read a little, then ask again."
@@ -44,16 +48,49 @@ def ask_tutor(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _refuse(request, lesson, form, form.errors["question"][0], status=400)
     question = form.cleaned_data["question"]
-    earlier = conversation.turns(request, lesson)
-    reply = ask(lesson, question, conversation.history(earlier), user=request.user, browser_key=browser_key(request))
+    earlier = conversation.history(conversation.turns(request, lesson))
+    if "text/event-stream" in request.headers.get("Accept", ""):
+        return _streamed_answer(request, lesson, question, earlier)
+    reply = ask(lesson, question, earlier, user=request.user, browser_key=browser_key(request))
     turn = conversation.remember(request, lesson, question, reply)
     if not request.htmx:  # plain form: post/redirect/get, to the answer
         return redirect(f"{reverse('tutor:conversation', args=[slug])}#tutor-latest")
-    on_lesson_page = request.POST.get("from") == "lesson"
-    panel = {"lesson": lesson, "turns": [turn], "on_lesson_page": on_lesson_page}
-    response = render(request, f"{PAGE}#answered", {"turn": turn, "panel": panel, "oob": True})
+    response = HttpResponse(_answered_html(request, lesson, turn))
     response["HX-Trigger"] = "tutor-answered"  # the form empties itself for the next question
     return response
+
+
+def _answered_html(request: HttpRequest, lesson: Lesson, turn: dict) -> str:
+    panel = {"lesson": lesson, "turns": [turn], "on_lesson_page": request.POST.get("from") == "lesson"}
+    return render_to_string(f"{PAGE}#answered", {"turn": turn, "panel": panel, "oob": True}, request=request)
+
+
+def _streamed_answer(request: HttpRequest, lesson: Lesson, question: str, earlier: list[dict]) -> StreamingHttpResponse:
+    """The answer as server-sent events: each previewed sentence as the model writes it
+    ("sentence", its text as JSON), then the finished turn ("turn", its HTML as JSON),
+    which the page puts in the preview's place (static/js/tutor-stream.js)."""
+    # The session must exist before the response starts: the turn is saved into it at the end.
+    conversation.begin(request)
+    pieces = ask_streaming(lesson, question, earlier, user=request.user, browser_key=browser_key(request))
+
+    def events():
+        yield _event("start", "")  # the response starts now: the page shows the question at once
+        for piece in pieces:
+            if isinstance(piece, TutorReply):
+                turn = conversation.remember(request, lesson, question, piece)
+                request.session.save()
+                yield _event("turn", _answered_html(request, lesson, turn))
+            else:
+                yield _event("sentence", piece)
+
+    response = StreamingHttpResponse(events(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # a proxy such as nginx passes each event on at once
+    return response
+
+
+def _event(name: str, data: str) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
 def _refuse(request: HttpRequest, lesson: Lesson, form: QuestionForm, problem: str, *, status: int) -> HttpResponse:

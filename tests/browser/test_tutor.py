@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from lessons.authoring.importer import import_catalog
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import DEMO_CONTENT
+from tests.unit.tutor.model_server import Answer, ModelServer, Received, streamed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LESSON = "joins-explained"
@@ -170,4 +171,30 @@ def test_the_results_page_has_no_accessibility_violations(page, demo_site):
     page.goto(f"{demo_site}/lessons/{LESSON}/tutor/")
     expect(page.locator(".tutor-turn")).to_have_count(2)
 
+    no_violations(page)
+
+
+def test_a_model_answer_appears_sentence_by_sentence_then_as_a_finished_turn(page, demo_site, settings):
+    def respond(received: Received) -> Answer:
+        number, text = next((number, text) for number, (_, _, text) in received.passages.items() if "inner" in text and text.endswith("."))
+        return streamed([f"{text} [{number}] ", "Does that help? ", "Ask me more!"], pause=1.5)
+
+    with ModelServer(respond) as server:
+        settings.TUTOR_BASE_URL, settings.TUTOR_MODEL, settings.TUTOR_TIMEOUT_SECONDS = server.url, server.model, 10
+        page.goto(f"{demo_site}/lessons/{LESSON}/tutor/")
+        ask(page, COVERED)
+        preview = page.locator(".tutor-turn--preview")
+        expect(preview.locator(".tutor-turn__question")).to_contain_text(COVERED)  # the question shows at once
+        # and the first sentence before the model has finished
+        expect(preview.locator(".tutor-turn__text")).to_contain_text("inner", timeout=8000)
+        expect(page.locator(".tutor-turn--answered")).to_have_count(0)
+        shoot(page.locator("#tutor"), "tutor-streaming-preview")
+
+        answered = page.locator(".tutor-turn--answered")
+        expect(answered).to_have_count(1, timeout=12000)
+        expect(preview).to_have_count(0)
+        expect(answered.locator("a.citation__section")).not_to_have_count(0)
+        expect(page.get_by_label("Your question")).to_have_value("")
+        expect(page.get_by_role("button", name="Start over")).to_be_visible()
+    assert server.requests[0].body["stream"] is True
     no_violations(page)

@@ -52,6 +52,23 @@ class Answer:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
     delay: float = 0.0  # before anything is sent
     drip: float = 0.0  # between single bytes of the body
+    pieces: list[bytes] = field(default_factory=list)  # when given, the body is sent in these pieces...
+    pause: float = 0.0  # ...with this long between them
+
+
+def streamed(
+    texts: list[str], *, pause: float = 0.0, finish_reason: str = "stop", model: str = "tiny-tutor", ending: bytes = b"data: [DONE]\n\n"
+) -> Answer:
+    """A chat completion streamed as server-sent events, one chunk per text, the way the OpenAI API streams."""
+
+    def chunk(delta: dict, finish: str | None) -> bytes:
+        body = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+        body["choices"] = [{"index": 0, "delta": delta, "finish_reason": finish}]
+        return f"data: {json.dumps(body)}\n\n".encode()
+
+    pieces = [chunk({"role": "assistant", "content": ""}, None), *(chunk({"content": text}, None) for text in texts), chunk({}, finish_reason)]
+    pieces.append(ending)
+    return Answer(b"".join(pieces), headers={"Content-Type": "text/event-stream"}, pieces=pieces, pause=pause)
 
 
 def completion(text: str, *, model: str = "tiny-tutor", finish_reason: str = "stop") -> Answer:
@@ -129,6 +146,13 @@ class ModelServer:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(answer.body)))
                     self.end_headers()
+                    if answer.pieces:
+                        for piece in answer.pieces:
+                            self.wfile.write(piece)
+                            self.wfile.flush()
+                            if server.stopping.wait(answer.pause):
+                                return
+                        return
                     if not answer.drip:
                         self.wfile.write(answer.body)
                         return

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from lessons.authoring.importer import import_catalog
 from lessons.models import Lesson
-from tests.unit.tutor.model_server import Answer, ModelServer, Received, completion
+from tests.unit.tutor.model_server import Answer, ModelServer, Received, completion, streamed
 from tutor.llm import OpenAICompatibleEngine
 from tutor.models import AskedQuestion
 from tutor.services import ask, configured_engine
@@ -74,3 +76,56 @@ def test_when_the_model_is_down_the_service_answers_offline_and_logs_that(lesson
         reply = ask(lesson, "What pulls the ocean towards the Moon?")
     assert reply.engine == "offline"
     assert AskedQuestion.objects.get().engine == "offline"
+
+
+STREAM = {"Accept": "text/event-stream", "HX-Request": "true"}
+
+
+def read_events(response) -> list[tuple[str, str]]:
+    """The server-sent events of a streamed answer, as (event, decoded data)."""
+    assert response["Content-Type"] == "text/event-stream"
+    text = b"".join(response.streaming_content).decode()
+    found = []
+    for block in filter(None, text.split("\n\n")):
+        fields = dict(line.split(": ", 1) for line in block.split("\n"))
+        found.append((fields["event"], json.loads(fields["data"])))
+    return found
+
+
+def stream_gravity(received: Received) -> Answer:
+    number, text = next((number, text) for number, (_, _, text) in received.passages.items() if "gravity" in text)
+    return streamed(["Good question! ", f"{text.rstrip('.')} [{number}]. ", "Ask me more!"])
+
+
+def test_the_panel_offers_streaming_only_when_a_model_answers(client, lesson):
+    assert "data-stream" not in client.get(lesson.get_absolute_url()).content.decode()
+    with model_settings("http://127.0.0.1:9/v1"):
+        assert "data-stream" in client.get(reverse("tutor:conversation", args=[lesson.slug])).content.decode()
+
+
+def test_a_streamed_answer_sends_each_sentence_then_the_turn_and_keeps_it(client, lesson):
+    ask_url = reverse("tutor:ask", args=[lesson.slug])
+    with ModelServer(stream_gravity, api_key="sk-test") as server, model_settings(server.url):
+        response = client.post(ask_url, {"question": "What pulls the ocean towards the Moon?", "from": "lesson"}, headers=STREAM)
+        events = read_events(response)
+
+    gravity = "The Moon's gravity pulls the ocean towards it, raising a bulge of water on the side facing the Moon."
+    assert events[:-1] == [("start", ""), ("sentence", gravity)]
+    name, html = events[-1]
+    assert name == "turn"
+    assert gravity.replace("'", "&#x27;") in html
+    assert 'id="tutor-reset" hx-swap-oob="true"' in html  # "Start over" appears, as with htmx
+    assert AskedQuestion.objects.get().engine == "openai"
+    # The session kept the turn, so the conversation shows it and a follow-up can use it.
+    page = client.get(reverse("tutor:conversation", args=[lesson.slug])).content.decode()
+    assert "What pulls the ocean towards the Moon?" in page
+    assert gravity.replace("'", "&#x27;") in page
+
+
+def test_a_refused_question_is_answered_as_usual_not_streamed(client, lesson):
+    with model_settings("http://127.0.0.1:9/v1"):
+        response = client.post(reverse("tutor:ask", args=[lesson.slug]), {"question": "   "}, headers=STREAM)
+    assert response["Content-Type"].startswith("text/html")
+    assert "Type a question about this lesson." in response.content.decode()
+    assert response["HX-Retarget"] == "#tutor-problem"
+    assert not AskedQuestion.objects.exists()
