@@ -6,11 +6,12 @@ Any engine answers only from LessonText, the lesson's own passages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from tutor.offline import Judgement, judge
-from tutor.passages import LessonText, Passage
+from tutor.passages import ROW, LessonText, Passage
 from tutor.replies import Citation, Reason, TutorReply
 
 NOT_COVERED = "This lesson doesn't cover that, so I won't guess."
@@ -64,18 +65,36 @@ class OfflineEngine:
         passages = judgement.passages  # already chosen to fit a short answer
         citations = citations_for(lesson, passages)
         where = " and ".join(f"“{citation.section}”" for citation in citations)
-        said = " ".join(_as_sentence(passage) for passage in passages)
+        said = " ".join(_as_sentence(lesson, passage) for passage in passages)
         return TutorReply(
             answer=f"Here's what the lesson says in {where}: {said}", covered=True, reason=Reason.ANSWERED, engine=self.name, citations=citations
         )
 
 
-def _as_sentence(passage: Passage) -> str:
+def _as_sentence(lesson: LessonText, passage: Passage) -> str:
     text = passage.text.strip()
-    if " | " in text:  # a table row
-        return f"{text.replace(' | ', ': ', 1).replace(' | ', ', ')}."
+    if passage.is_definition:
+        term, _, definition = text.partition(": ")
+        if DEFINES.match(definition):  # "NaN: A marker for..." reads as "“NaN” is a marker for..."
+            text = f"“{term}” is {definition[0].lower()}{definition[1:]}"
+    elif passage.kind == ROW:
+        return _row_sentence(lesson, passage)
     # A sentence may end inside its closing quote: 'He said "stop."'
     return text if text.rstrip(CLOSING_MARKS)[-1:] in ".!?:" else f"{text}."
 
 
+def _row_sentence(lesson: LessonText, row: Passage) -> str:
+    """A table row as a sentence, each cell named by its column: "choice: fill with 0; code: fillna(0)."."""
+    cells = row.text.split(" | ")
+    index = lesson.passages.index(row)
+    first = index
+    while first > 0 and lesson.passages[first - 1].kind == ROW and lesson.passages[first - 1].section == row.section:
+        first -= 1
+    header = lesson.passages[first].text.split(" | ")
+    if first == index or len(header) != len(cells):
+        return f"{cells[0]}: {', '.join(cells[1:])}." if len(cells) > 1 else f"{cells[0]}."
+    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(header, cells, strict=True)) + "."
+
+
+DEFINES = re.compile(r"(?:A|An|The) ")
 CLOSING_MARKS = "\"')\u201d\u2019"  # straight and curly closing quotes, a closing bracket

@@ -132,8 +132,15 @@ def test_attempts_to_steer_the_tutor_are_refused_without_searching(question):
 def test_a_key_term_question_gets_its_definition_and_where_the_lesson_uses_it():
     answer = reply("What's a neap tide?")
     assert answer.covered
-    assert "smallest range" in answer.answer
+    assert "“neap tide” is a tide with the smallest range" in answer.answer  # the definition first, read as a sentence
     assert "key-terms-title" in [citation.anchor for citation in answer.citations]
+
+
+def test_a_table_row_in_an_answer_names_each_cell_by_its_column():
+    lesson = build_lesson_text("Tides", "", [("Tide table", "tide-table", "| tide | when |\n|---|---|\n| neap | quarter moons |\n")], [])
+    judgement = judge(lesson, "when are neap tides?")
+    assert "neap | quarter moons" in [passage.text for passage in judgement.passages]
+    assert "tide: neap; when: quarter moons." in OfflineEngine().compose(lesson, judgement).answer
 
 
 def test_a_short_follow_up_borrows_its_subject_from_the_last_question():
