@@ -83,7 +83,8 @@ def ask(
     question of their unfinished attempt gets a pointer, one they missed a review.
     Raises TutorInputError for an empty, oversized or malformed question.
     """
-    *_preview, reply = ask_streaming(lesson, question, history, user=user, browser_key=browser_key, engine=engine, log=log, preview=False)
+    # Without a preview, the one thing the answer yields is the reply.
+    (reply,) = ask_streaming(lesson, question, history, user=user, browser_key=browser_key, engine=engine, log=log, preview=False)
     return reply
 
 
