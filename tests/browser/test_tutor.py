@@ -196,5 +196,6 @@ def test_a_model_answer_appears_sentence_by_sentence_then_as_a_finished_turn(pag
         expect(answered.locator("a.citation__section")).not_to_have_count(0)
         expect(page.get_by_label("Your question")).to_have_value("")
         expect(page.get_by_role("button", name="Start over")).to_be_visible()
+        expect(page.locator("#tutor").get_by_role("button", name="Ask")).to_be_enabled()
     assert server.requests[0].body["stream"] is True
     no_violations(page)
