@@ -19,6 +19,7 @@ from tutor.passages import (
     INTRO_ANCHOR,
     KEY_TERMS_ANCHOR,
     KEY_TERMS_TITLE,
+    LEARNING_PATH_ANCHOR,
     LessonText,
 )
 from tutor.replies import Citation, Reason, TutorReply
@@ -93,10 +94,6 @@ def key_terms(lesson: LessonText) -> TutorReply:
     answer = f"The key terms of this lesson are {_listed(terms)}. Ask about any of them and I'll give you its definition."
     citation = Citation(section=KEY_TERMS_TITLE, anchor=KEY_TERMS_ANCHOR, quote="; ".join(terms))
     return TutorReply(answer=answer, covered=True, reason=Reason.ANSWERED, engine=ENGINE, citations=[citation])
-
-
-# The lesson page's id for its learning path, in the lesson map.
-LEARNING_PATH_ANCHOR = "learning-path-title"
 
 
 def _small_talk(answer: str) -> TutorReply:

@@ -92,21 +92,27 @@ class OpenAICompatibleEngine:
         )
 
     def reply(self, lesson: LessonText, question: str, history: list[Turn]) -> TutorReply:
-        judgement = judge(lesson, question, context=history_context(history))
-        if judgement.steering:
-            return self.fallback.compose(lesson, judgement)  # never shown to the model
-        passages = retrieve(lesson, question, history, first=judgement)
+        judgement, passages = self._prepare(lesson, question, history)
         if not passages:
-            return self.fallback.compose(lesson, judgement)  # nothing in the lesson even shares a word with it
+            return self.fallback.compose(lesson, judgement)
         try:
             completion = self.complete(prompt_messages(lesson, passages, question, history))
             return self.check(lesson, passages, completion)
-        except EngineError as error:
-            log.warning("The tutor's model at %s failed (%s); the offline engine answered instead.", self.base_url, error)
-        except Exception:
-            # A learner's page must not break on a surprise from the model or its client.
-            log.exception("The tutor's model at %s gave an unexpected failure; the offline engine answered instead.", self.base_url)
+        except Exception as error:  # a learner's page must not break on a surprise from the model or its client
+            self._fell_back(error)
         return self.fallback.compose(lesson, judgement)
+
+    def _prepare(self, lesson: LessonText, question: str, history: list[Turn]) -> tuple[Judgement, list[Passage]]:
+        """The offline judgement, and the passages the model may see: none for an attempt to
+        steer the tutor (never shown to the model) or a question that shares no word with the lesson."""
+        judgement = judge(lesson, question, context=history_context(history))
+        return judgement, [] if judgement.steering else retrieve(lesson, question, history, first=judgement)
+
+    def _fell_back(self, error: Exception) -> None:
+        if isinstance(error, EngineError):
+            log.warning("The tutor's model at %s failed (%s); the offline engine answered instead.", self.base_url, error)
+        else:
+            log.error("The tutor's model at %s gave an unexpected failure; the offline engine answered instead.", self.base_url, exc_info=error)
 
     def check(self, lesson: LessonText, passages: list[Passage], completion: Completion) -> TutorReply:
         """Return the reply the grounding check leaves of the model's answer: its supported sentences, or a refusal."""
@@ -208,8 +214,7 @@ class OpenAICompatibleEngine:
         The sentences are a preview: the reply is checked again as a whole, and when the
         endpoint fails midway, the offline engine's answer replaces them.
         """
-        judgement = judge(lesson, question, context=history_context(history))
-        passages = [] if judgement.steering else retrieve(lesson, question, history, first=judgement)
+        judgement, passages = self._prepare(lesson, question, history)
         if not passages:
             yield self.fallback.compose(lesson, judgement)
             return
@@ -226,10 +231,8 @@ class OpenAICompatibleEngine:
                     if grounded.text:
                         yield grounded.text
                 previewed = max(previewed, len(finished))
-        except EngineError as error:
-            log.warning("The tutor's model at %s failed (%s); the offline engine answered instead.", self.base_url, error)
-        except Exception:
-            log.exception("The tutor's model at %s gave an unexpected failure; the offline engine answered instead.", self.base_url)
+        except Exception as error:
+            self._fell_back(error)
         yield self.fallback.compose(lesson, judgement)
 
 

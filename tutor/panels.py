@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from lessons.models import Lesson
 from tutor import conversation
 from tutor.forms import QuestionForm
-from tutor.services import MAX_QUESTION_CHARS
+from tutor.services import MAX_QUESTION_CHARS, model_configured
 
 
 def tutor_panel_context(request: HttpRequest, lesson: Lesson) -> dict[str, Any] | None:
@@ -42,5 +42,5 @@ def panel_context(
         "on_lesson_page": on_lesson_page,
         "focus": focus,
         # A model writes answers sentence by sentence: the page can show them as they come.
-        "streams": bool(settings.TUTOR_BASE_URL and settings.TUTOR_MODEL),
+        "streams": model_configured(),
     }

@@ -18,6 +18,7 @@ from tutor.text import content_stems, sentences
 INTRO_ANCHOR = "lesson-intro"
 # Ids of the lesson page that citations link to, besides the sections' own anchors.
 KEY_TERMS_ANCHOR = "key-terms-title"
+LEARNING_PATH_ANCHOR = "learning-path-title"  # in the lesson map
 EXERCISE_ANCHOR = "applied-exercise"  # the conventional last section, which sets the learner a task
 # The big idea sits after the sections on the page, under this id.
 BIG_IDEA_TITLE = "The big idea"

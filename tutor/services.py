@@ -58,9 +58,14 @@ def clean_history(history: object) -> list[Turn]:
     return turns
 
 
+def model_configured() -> bool:
+    """Whether the settings name an OpenAI-compatible model to write the answers."""
+    return bool(settings.TUTOR_BASE_URL and settings.TUTOR_MODEL)
+
+
 def configured_engine() -> Engine:
     """The engine the settings ask for: an OpenAI-compatible model when configured, else offline."""
-    if settings.TUTOR_BASE_URL and settings.TUTOR_MODEL:
+    if model_configured():
         from tutor.llm import OpenAICompatibleEngine
 
         return OpenAICompatibleEngine.from_settings()
