@@ -60,7 +60,12 @@ DATE_QUESTION = re.compile(
     r"\bwhen (?:did|was|were|had)\b|\b(?:what|which) (?:year|century|decade|date|month|day|period|era)\b|\bin what year\b|\bsince when\b",
     re.IGNORECASE,
 )
-NAME_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:who|whom|whose)\b|\bwhat (?:person|people|company|organi[sz]ation|group)\b", re.IGNORECASE)
+# "Who" asks for a name where it opens a clause or follows a preposition ("founded by whom");
+# after a noun ("kids who get tutoring") it only joins a relative clause.
+NAME_QUESTION = re.compile(
+    r"(?:^|[,;]|\b(?:by|to|for|with|from|of|and|but|so|then))\s*(?:who|whom)\b|\bwhose\b|\bwhat (?:person|people|company|organi[sz]ation|group)\b",
+    re.IGNORECASE,
+)
 PLACE_QUESTION = re.compile(r"^\s*where\b|\bwhat (?:country|city|place|region|state|continent|town|river)\b", re.IGNORECASE)
 
 NUMBER_WORDS = frozenset(
@@ -109,7 +114,7 @@ FEATURES = (
     "coverage_best", "coverage_window", "missing_from_lesson", "names_missing_lesson",
     "names_missing_window", "asks_for_type", "type_missing", "negation_mismatch", "bigram_overlap",
     "question_terms", "new_information", "margin", "best_score", "missing_window_count", "missing_window_max",
-    "antonym_in_window", "number_mismatch", "coverage_count",
+    "antonym_in_window", "number_mismatch", "coverage_count"
 )  # fmt: skip
 
 # The direction each feature can push the judgement, where it is known (see fit_logistic).
@@ -257,10 +262,14 @@ def _term_synonyms(lesson: LessonText, stems: set[str]) -> list[str]:
     return found
 
 
-def _answer_type(question: str) -> str:
+def answer_type(question: str) -> str:
     # A reason is not checked: lessons explain without "because" as often as with it.
     for kind, pattern in (("number", NUMBER_QUESTION), ("date", DATE_QUESTION), ("name", NAME_QUESTION), ("place", PLACE_QUESTION)):
         if pattern.search(question):
+            # "Where should I put the rows?", "who should I ask?": a learner asking about their
+            # own work wants a place in it or a role, not a proper name.
+            if kind in ("name", "place") and speaks_of_own_work(question):
+                return ""
             return kind
     return ""
 
@@ -277,9 +286,9 @@ def _has_answer_type(kind: str, text: str, question_words: set[str]) -> bool:
 
 
 def _names_and_numbers(question: str) -> list[str]:
-    """Return the stems of the question's capitalised words (after its first) and numbers."""
+    """Return the stems of the question's capitalised words (after its first) and the numbers it asks about."""
     found = [stem(match.group().lower()) for match in CAPITALISED.finditer(question)]
-    found += [word for word in words(question) if any(ch.isdigit() for ch in word)]
+    found += sorted(asked_numbers(question))
     return [item for item in found if item not in STOPWORDS]
 
 
@@ -291,7 +300,7 @@ def _mismatch_features(weights: dict[str, float], window_stems: set[str], questi
         (a in question_stems and a not in window_stems and b in window_stems) or (b in question_stems and b not in window_stems and a in window_stems)
         for a, b in OPPOSITES
     )
-    question_numbers = {word for word in words(question) if any(ch.isdigit() for ch in word)}
+    question_numbers = asked_numbers(question)
     window_numbers = {word for word in words(window_text) if any(ch.isdigit() for ch in word)}
     return {
         "missing_window_count": float(len(missing)),
@@ -339,9 +348,29 @@ QUESTION_SPLIT = re.compile(
 )
 
 
+QUESTION_OPENERS = frozenset(
+    """
+    what which who whom whose when where why how is are was were am do does did can could should would will shall may might must
+    has have had isn't aren't doesn't don't didn't can't couldn't shouldn't wouldn't won't
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+
+
 def question_parts(question: str) -> list[str]:
-    """Split a question at its joints ("...? And why...", "... and how ...") into parts worth answering."""
-    parts = [part.strip(" ?,;") for part in QUESTION_SPLIT.split(question)]
+    """Split a question at its joints ("...? And why...", "... and how ...") into parts worth answering.
+
+    A statement before a question ("my wait isn't in the histogram, why?") is not a part of
+    its own: it is the setting of the question that follows, and stays with it.
+    """
+    parts, setting = [], ""
+    for part in QUESTION_SPLIT.split(question):
+        part = f"{setting}, {part}" if setting else part
+        opener = next(iter(words(part)), "")
+        setting = "" if opener in QUESTION_OPENERS or part.rstrip().endswith("?") else part.strip(" ,;")
+        if not setting:
+            parts.append(part.strip(" ?,;"))
+    if setting:
+        parts.append(setting)
     parts = [part for part in parts if len(content_stems(part)) >= 1]
     return parts if len(parts) > 1 and all(len(content_stems(part)) >= 2 for part in parts) else [question]
 
@@ -457,22 +486,63 @@ def _typed_best(lesson: LessonText, order: list[int], scores: list[float], kind:
     return top
 
 
-SPEAKERS = frozenset(["i", "we", "you"])
+# Words by which learners speak of themselves and their own work. A clause holding one
+# describes the learner's situation ("my 63-minute wait isn't in the histogram"); what
+# they ask about is elsewhere.
+SPEAKERS = frozenset(["i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "we", "our", "you", "your"])
+CLAUSE_BREAK = re.compile(r"[,;()]|:(?=\s)|\s(?:but|so|because|although|though|while)\s", re.IGNORECASE)
+# "...written like 05.01.2024", "e.g. 01307": a number given as an example of the learner's data.
+EXAMPLE_MARKERS = frozenset(["like", "e.g", "eg", "say", "as", "example"])
+
+
+def clauses(question: str) -> list[list[str]]:
+    """Return the words of each clause of question."""
+    return [found for part in CLAUSE_BREAK.split(question) if (found := words(part))]
+
+
+def speaks_of_own_work(question: str) -> bool:
+    return bool(SPEAKERS & set(words(question)))
+
+
+WH_WORDS = frozenset(["what", "which", "who", "whom", "whose", "when", "where", "why", "how"])
+
+
+def _describes_own_work(clause: list[str]) -> bool:
+    # "rows with no region disappear from my groupby" describes; "which providers promise
+    # not to train on my data" asks, though it mentions the learner too.
+    return bool(SPEAKERS & set(clause)) and clause[0] not in WH_WORDS
 
 
 def asks_about_a_negative(question: str) -> bool:
     """Whether the question asks about something that did not happen ("which region did not...").
 
-    The learner's own negations ("I don't want a two-level index", "why can't I...") are
-    how people talk, not part of what they ask about.
+    The learner's own negations are how people talk, not part of what they ask about:
+    a clause describing their work ("rows with no region disappear from my groupby"), a
+    question that leads with a negative to ask for agreement ("isn't the new page
+    better?"), or a closing "why not?".
     """
-    tokens = words(question)
-    for index, token in enumerate(tokens):
-        if token in NEGATIONS or token.endswith("n't"):
-            around = {*tokens[max(0, index - 2) : index], *tokens[index + 1 : index + 2]}
-            if not SPEAKERS & around:
-                return True
+    for clause in clauses(question):
+        if _describes_own_work(clause):
+            continue
+        for index, token in enumerate(clause):
+            if token in NEGATIONS or token.endswith("n't"):
+                leads = index == 0 and token.endswith("n't")
+                closes = index == len(clause) - 1
+                if not (leads or closes):
+                    return True
     return False
+
+
+def asked_numbers(question: str) -> set[str]:
+    """The numbers the question asks about, leaving out those of the learner's own data."""
+    found = set()
+    for clause in clauses(question):
+        if _describes_own_work(clause):
+            continue
+        for before, word in pairwise(["", *clause]):
+            if any(ch.isdigit() for ch in word) and before not in EXAMPLE_MARKERS:
+                found.add(word)
+    return found
 
 
 # "I don't get it", "explain that again", "what do you mean?": a request to explain again
@@ -537,7 +607,7 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     question_words = set(words(question))
     weights, search_weights, scores = _search(lesson, stems)
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
-    kind = _answer_type(question)
+    kind = answer_type(question)
     best_index = _typed_best(lesson, order, scores, kind, question_words)
     best = lesson.passages[best_index]
     window = [

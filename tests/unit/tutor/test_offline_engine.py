@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tutor.engines import NOT_COVERED, OfflineEngine, Turn
-from tutor.offline import is_steering, judge, question_parts
+from tutor.offline import answer_type, asked_numbers, asks_about_a_negative, is_steering, judge, question_parts
 from tutor.passages import INTRO_ANCHOR, LessonText, StaleFormat, build_lesson_text, markdown_passages
 from tutor.replies import Reason
 from tutor.text import content_stems, sentences, stem
@@ -224,3 +224,53 @@ def test_a_quoted_sentence_is_not_given_a_second_full_stop():
     assert answer.covered
     assert 'take 17 minutes."' in answer.answer
     assert 'minutes.".' not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "negative"),
+    [
+        ("Which region did not report any sales?", True),
+        ("What can plants not do without light?", True),
+        ("Which AI providers promise not to train on my data?", True),
+        ("Rows with no region disappear from my groupby, how do I keep them?", False),
+        ("My wait isn't in the histogram, why?", False),
+        ("One of my columns doesn't appear in describe(), why not?", False),
+        ("The means are different, so isn't the new page better?", False),
+    ],
+)
+def test_only_a_negative_the_question_asks_about_counts_as_one(question, negative):
+    assert asks_about_a_negative(question) is negative
+
+
+def test_numbers_from_the_learners_own_data_are_not_asked_about():
+    assert asked_numbers("What happened in 1066?") == {"1066"}
+    assert asked_numbers("How do I keep the leading zero in postcodes like 01307?") == set()
+    assert asked_numbers("My totals come to 70, where did the rest go?") == set()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who built the first tide mill?", "name"),
+        ("The mill was built by whom?", "name"),
+        ("Kids who get tutoring have worse grades, does tutoring hurt?", ""),
+        ("Who should I ask before uploading a file?", ""),
+        ("Where is the harbour?", "place"),
+        ("Where should I put the rows of a test table?", ""),
+        ("How many high tides are there a day?", "number"),
+    ],
+)
+def test_the_kind_of_answer_asked_for_reads_past_a_learners_phrasing(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_a_learners_question_about_their_own_example_is_not_refused_for_its_numbers():
+    judgement = judge(TIDES, "My table lists high water at 06:10 and 18:35, how far apart are two high tides?")
+    assert judgement.features["number_mismatch"] == 0.0
+    assert judgement.covered
+
+
+def test_a_statement_before_a_question_is_its_setting_not_a_part_of_its_own():
+    question = "My table lists high water at 06:10 and 18:35, how far apart are two high tides?"
+    assert question_parts(question) == [question]
+    assert question_parts("How do tides work? Why twice a day?") == ["How do tides work", "Why twice a day"]
