@@ -296,9 +296,11 @@ def _mismatch_features(weights: dict[str, float], window_stems: set[str], questi
     """How the question's own words fail to appear where the answer should be."""
     missing = {item: weight for item, weight in weights.items() if item not in window_stems and item not in GENERIC}
     question_stems = set(weights)
+    # Both of a pair in the question ("keep the first copy or the last?") offers a choice.
     antonym = any(
         (a in question_stems and a not in window_stems and b in window_stems) or (b in question_stems and b not in window_stems and a in window_stems)
         for a, b in OPPOSITES
+        if not (a in question_stems and b in question_stems)
     )
     question_numbers = asked_numbers(question)
     window_numbers = {word for word in words(window_text) if any(ch.isdigit() for ch in word)}
@@ -490,55 +492,70 @@ def _typed_best(lesson: LessonText, order: list[int], scores: list[float], kind:
 # describes the learner's situation ("my 63-minute wait isn't in the histogram"); what
 # they ask about is elsewhere.
 SPEAKERS = frozenset(["i", "i'm", "i've", "i'd", "me", "my", "mine", "myself", "we", "our", "you", "your"])
+WH_WORDS = frozenset(["what", "which", "who", "whom", "whose", "when", "where", "why", "how"])
+# A clause opening with one of these sets a condition for the question, it is not asked.
+CONDITIONS = frozenset(["if", "unless", "although", "though", "even"])
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
 CLAUSE_BREAK = re.compile(r"[,;()]|:(?=\s)|\s(?:but|so|because|although|though|while)\s", re.IGNORECASE)
 # "...written like 05.01.2024", "e.g. 01307": a number given as an example of the learner's data.
 EXAMPLE_MARKERS = frozenset(["like", "e.g", "eg", "say", "as", "example"])
+# "...and not just the final figure": a contrast, not a question about a negative.
+NEGATION_SOFTENERS = frozenset(["just", "only", "simply", "merely", "even"])
 
 
-def clauses(question: str) -> list[list[str]]:
-    """Return the words of each clause of question."""
-    return [found for part in CLAUSE_BREAK.split(question) if (found := words(part))]
+def asking_clauses(question: str) -> list[list[str]]:
+    """Return the words of each clause that asks, leaving out the question's setting.
+
+    The setting is what the learner tells before asking: a statement before the question
+    ("March has a coupon column that jan and feb don't have. What happens...?"), a
+    condition ("if nobody prints the row counts, ..."), a clause about their own work
+    ("rows with no region disappear from my groupby, ..."). A clause that opens with a
+    question word asks, though it may mention the learner ("which providers promise not
+    to train on my data?").
+    """
+    sentences = [sentence for sentence in SENTENCE_BREAK.split(question.strip()) if words(sentence)]
+    asking = []
+    for sentence in sentences:
+        statement = not sentence.rstrip().endswith("?") and words(sentence)[0] not in QUESTION_OPENERS
+        if statement and len(sentences) > 1:
+            continue
+        for part in CLAUSE_BREAK.split(sentence):
+            clause = words(part)
+            if not clause or clause[0] in CONDITIONS or (SPEAKERS & set(clause) and clause[0] not in WH_WORDS):
+                continue
+            asking.append(clause)
+    return asking
 
 
 def speaks_of_own_work(question: str) -> bool:
     return bool(SPEAKERS & set(words(question)))
 
 
-WH_WORDS = frozenset(["what", "which", "who", "whom", "whose", "when", "where", "why", "how"])
-
-
-def _describes_own_work(clause: list[str]) -> bool:
-    # "rows with no region disappear from my groupby" describes; "which providers promise
-    # not to train on my data" asks, though it mentions the learner too.
-    return bool(SPEAKERS & set(clause)) and clause[0] not in WH_WORDS
-
-
 def asks_about_a_negative(question: str) -> bool:
     """Whether the question asks about something that did not happen ("which region did not...").
 
     The learner's own negations are how people talk, not part of what they ask about:
-    a clause describing their work ("rows with no region disappear from my groupby"), a
-    question that leads with a negative to ask for agreement ("isn't the new page
-    better?"), or a closing "why not?".
+    one in the question's setting (asking_clauses), one the learner says of themselves
+    ("some library I don't have"), a question that leads with a negative to ask for
+    agreement ("isn't the new page better?"), a contrast ("and not just the final
+    figure"), or a closing "why not?".
     """
-    for clause in clauses(question):
-        if _describes_own_work(clause):
-            continue
+    for clause in asking_clauses(question):
         for index, token in enumerate(clause):
             if token in NEGATIONS or token.endswith("n't"):
                 leads = index == 0 and token.endswith("n't")
                 closes = index == len(clause) - 1
-                if not (leads or closes):
+                own = bool(SPEAKERS & set(clause[max(0, index - 2) : index]))
+                contrast = not closes and clause[index + 1] in NEGATION_SOFTENERS
+                if not (leads or closes or own or contrast):
                     return True
     return False
 
 
 def asked_numbers(question: str) -> set[str]:
-    """The numbers the question asks about, leaving out those of the learner's own data."""
+    """The numbers the question asks about, leaving out those of its setting and the learner's examples."""
     found = set()
-    for clause in clauses(question):
-        if _describes_own_work(clause):
-            continue
+    for clause in asking_clauses(question):
         for before, word in pairwise(["", *clause]):
             if any(ch.isdigit() for ch in word) and before not in EXAMPLE_MARKERS:
                 found.add(word)

@@ -236,6 +236,10 @@ def test_a_quoted_sentence_is_not_given_a_second_full_stop():
         ("My wait isn't in the histogram, why?", False),
         ("One of my columns doesn't appear in describe(), why not?", False),
         ("The means are different, so isn't the new page better?", False),
+        ("Why should I ask for the code and not just the final figure?", False),
+        ("If nobody prints the row counts, how can a bad filter go unnoticed?", False),
+        ("How do I stop it from using a library I don't have installed?", False),
+        ("March has a column that January doesn't have. What happens to it?", False),
     ],
 )
 def test_only_a_negative_the_question_asks_about_counts_as_one(question, negative):
@@ -274,3 +278,14 @@ def test_a_statement_before_a_question_is_its_setting_not_a_part_of_its_own():
     question = "My table lists high water at 06:10 and 18:35, how far apart are two high tides?"
     assert question_parts(question) == [question]
     assert question_parts("How do tides work? Why twice a day?") == ["How do tides work", "Why twice a day"]
+
+
+def test_a_question_offering_both_of_two_opposites_is_a_choice_not_a_swap():
+    lesson = build_lesson_text(
+        "Duplicates",
+        "",
+        [("Dropping duplicates", "dropping-duplicates", "drop_duplicates keeps the last copy when you pass keep='last'.")],
+        [],
+    )
+    assert judge(lesson, "when I drop duplicates, keep the first copy or the last?").features["antonym_in_window"] == 0.0
+    assert judge(lesson, "which copy does drop_duplicates keep first?").features["antonym_in_window"] == 1.0
