@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
-from tutor.passages import EXERCISE_ANCHOR, LessonText, Passage
+from tutor.passages import EXERCISE_ANCHOR, ITEM, LessonText, Passage
 from tutor.text import NEGATIONS, STOPWORDS, content_stems, stem, words
 
 # Question words that say little about the subject: missing from a passage, they
@@ -687,9 +687,16 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
     wanted = [best_index]
     if same_section(best_index - 1) and (best.is_code or LEANS_BACK.match(best.text)):
         wanted.append(best_index - 1)
+    listed = []
     if _leads_on(best):  # a lead-in or a question the lesson then answers
+        # A lead-in to a list ("...one of five questions:") comes with the first sentence of each item.
+        follow = best_index + 1
+        while same_section(follow) and lesson.passages[follow].in_list:
+            if lesson.passages[follow].kind == ITEM:
+                listed.append(follow)
+            follow += 1
         following = [index for index in (best_index + 1, best_index + 2) if same_section(index)]
-        wanted += following[: 1 if following and lesson.passages[following[0]].is_code else 2]
+        wanted += listed or following[: 1 if following and lesson.passages[following[0]].is_code else 2]
     strong = [index for index in range(len(scores)) if same_section(index) and scores[index] >= SUPPORT_SHARE * scores[best_index]]
     wanted += sorted(strong, key=lambda index: (-scores[index], index))
     # Another section that answers nearly as well is named too: the learner may need it.
@@ -712,7 +719,9 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
         if index != best_index and _leads_on(lesson.passages[index]) and same_section(index + 1) and index + 1 not in chosen:
             unit.append(index + 1)
         length = sum(len(lesson.passages[item].text.split()) for item in unit)
-        if chosen and (words_used + length > budget or len(chosen) + len(unit) > MAX_ANSWER_PASSAGES):
+        # The items of a list are short and belong together: they count against the words, not the passages.
+        passages_used = sum(1 for item in [*chosen, *unit] if item not in listed)
+        if chosen and (words_used + length > budget or passages_used > MAX_ANSWER_PASSAGES):
             continue
         chosen += unit
         words_used += length

@@ -37,9 +37,12 @@ class SectionRef:
 
 
 PROSE, ROW, CODE, DEFINITION = "prose", "row", "code", "definition"
+# A list item's first sentence, and the sentences after it in the same item: a list
+# introduced by "...one of five questions:" is quoted item by item.
+ITEM, ITEM_MORE = "item", "item-more"
 
 # Bumped whenever passages are read differently, so indexes stored before are rebuilt.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAX_CODE_LINES = 12
 
 
@@ -48,7 +51,7 @@ class Passage:
     section: int  # index into LessonText.sections
     text: str
     stems: tuple[str, ...]
-    kind: str = PROSE  # a sentence, a table row ("cell | cell"), a code block, or a key term's "term: definition"
+    kind: str = PROSE  # a sentence, a list item's sentence, a table row ("cell | cell"), a code block, or a key term's "term: definition"
 
     @property
     def is_definition(self) -> bool:
@@ -57,6 +60,10 @@ class Passage:
     @property
     def is_code(self) -> bool:
         return self.kind == CODE
+
+    @property
+    def in_list(self) -> bool:
+        return self.kind in (ITEM, ITEM_MORE)
 
 
 class StaleFormat(ValueError):
@@ -156,11 +163,18 @@ def _token_text(inline) -> str:
 
 def markdown_passages(markdown: str) -> list[tuple[str, str]]:
     """Return the passages of a piece of lesson Markdown, in order, as (kind, text):
-    prose sentences, table rows and code blocks."""
+    prose sentences, list items' sentences, table rows and code blocks."""
     found: list[tuple[str, str]] = []
     row: list[str] | None = None  # the cells of the table row being read
+    item_depth = 0  # how deep in nested lists
+    item_starts = False  # the next sentence opens a list item
     for token in parse_markdown(markdown):
-        if token.type == "tr_open":
+        if token.type == "list_item_open":
+            item_depth += 1
+            item_starts = True
+        elif token.type == "list_item_close":
+            item_depth -= 1
+        elif token.type == "tr_open":
             row = []
         elif token.type == "tr_close" and row is not None:
             if any(row):
@@ -174,6 +188,10 @@ def markdown_passages(markdown: str) -> list[tuple[str, str]]:
             text = _token_text(token)
             if row is not None:
                 row.append(text)
+            elif item_depth:
+                for sentence in sentences(text):
+                    found.append((ITEM if item_starts else ITEM_MORE, sentence))
+                    item_starts = False
             else:
                 found.extend((PROSE, sentence) for sentence in sentences(text))
     return found

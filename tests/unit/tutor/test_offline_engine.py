@@ -289,3 +289,27 @@ def test_a_question_offering_both_of_two_opposites_is_a_choice_not_a_swap():
     )
     assert judge(lesson, "when I drop duplicates, keep the first copy or the last?").features["antonym_in_window"] == 0.0
     assert judge(lesson, "which copy does drop_duplicates keep first?").features["antonym_in_window"] == 1.0
+
+
+def test_a_lead_in_to_a_list_is_answered_with_every_item():
+    lesson = build_lesson_text(
+        "Charts",
+        "",
+        [
+            (
+                "Kinds of question",
+                "kinds-of-question",
+                "Almost every chart answers one of four questions:\n\n"
+                "- **Comparison**: which one is bigger? Which store sold most?\n"
+                "- **Trend**: how does it change over time?\n"
+                "- **Distribution**: how are the values spread?\n"
+                "- **Relationship**: does one thing move with another?\n\n"
+                "Name the question before you pick the chart.",
+            )
+        ],
+        [],
+    )
+    assert [kind for kind, _ in markdown_passages("- One. Two.\n- Three.")] == ["item", "item-more", "item"]
+    answer = OfflineEngine().reply(lesson, "which questions can a chart answer?", []).answer
+    for kind in ("Comparison", "Trend", "Distribution", "Relationship"):
+        assert kind in answer
