@@ -621,11 +621,46 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     stems = _question_stems(question)
     if not stems or not lesson.passages:
         return Judgement(best=None, probability=0.0, covered=False)
-    question_words = set(words(question))
+    asked = _Asked(question, stems, set(words(question)), answer_type(question), _names_and_numbers(question), asks_about_a_negative(question))
     weights, search_weights, scores = _search(lesson, stems)
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
-    kind = answer_type(question)
-    best_index = _typed_best(lesson, order, scores, kind, question_words)
+    best_index = _typed_best(lesson, order, scores, asked.kind, asked.words)
+    # The runners-up close to the best are judged too, and the one the judgement trusts
+    # most answers: the best-scoring passage may share the question's words while a
+    # close second holds its names, its kind of answer, or more of what it asks.
+    candidates = [best_index] + [index for index in order[:JUDGED_CANDIDATES] if index != best_index and scores[index] >= CANDIDATE_SHARE * scores[order[0]]]
+    judged = []
+    for index in candidates:
+        features = _features(lesson, asked, weights, search_weights, scores, order, index)
+        judged.append((model.probability(features), -candidates.index(index), index, features))
+    probability, _, best_index, features = max(judged)
+    covered = scores[best_index] > 0 and probability >= model.threshold
+    return Judgement(
+        best=lesson.passages[best_index],
+        probability=probability,
+        covered=covered,
+        passages=_answer_passages(lesson, best_index, scores, budget),
+        features=features,
+    )
+
+
+JUDGED_CANDIDATES = 3
+CANDIDATE_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class _Asked:
+    text: str
+    stems: list[str]
+    words: set[str]
+    kind: str
+    names: list[str]
+    negated: bool
+
+
+def _features(
+    lesson: LessonText, asked: _Asked, weights: dict[str, float], search_weights: dict[str, float], scores: list[float], order: list[int], best_index: int
+) -> dict[str, float]:
     best = lesson.passages[best_index]
     window = [
         lesson.passages[index]
@@ -634,33 +669,26 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     ]
     window_stems = {item for passage in window for item in passage.stems} | lesson.sections[best.section].stems | lesson.title_stems
     window_text = " ".join(passage.text for passage in window)
-
-    names = _names_and_numbers(question)
+    stems, names, kind = asked.stems, asked.names, asked.kind
     question_bigrams = _bigrams(stems)
-    negated = asks_about_a_negative(question)
-    second = scores[order[1]] if len(order) > 1 else 0.0
-    features = {
+    other = max((scores[index] for index in order[:2] if index != best_index), default=0.0)
+    return {
         "coverage_best": _coverage(search_weights, set(best.stems)),
         "coverage_window": _coverage(search_weights, window_stems),
         "missing_from_lesson": sum(weight for item, weight in weights.items() if item not in lesson.vocabulary and item not in GENERIC),
         "names_missing_lesson": float(sum(1 for item in names if item not in lesson.vocabulary)),
         "names_missing_window": float(sum(1 for item in names if item not in window_stems)),
         "asks_for_type": 1.0 if kind else 0.0,
-        "type_missing": 0.0 if _has_answer_type(kind, window_text, question_words) else 1.0,
-        "negation_mismatch": 1.0 if negated and not (set(words(window_text)) & NEGATIONS or "n't" in window_text.lower()) else 0.0,
+        "type_missing": 0.0 if _has_answer_type(kind, window_text, asked.words) else 1.0,
+        "negation_mismatch": 1.0 if asked.negated and not (set(words(window_text)) & NEGATIONS or "n't" in window_text.lower()) else 0.0,
         "bigram_overlap": len(question_bigrams & _bigrams(best.stems)) / len(question_bigrams) if question_bigrams else 0.0,
         "question_terms": math.log1p(len(set(stems))),
         "new_information": math.log1p(len(set(best.stems) - set(stems))),
-        "margin": (scores[best_index] - second) / scores[best_index] if scores[best_index] else 0.0,
+        "margin": (scores[best_index] - other) / scores[best_index] if scores[best_index] else 0.0,
         "best_score": math.log1p(scores[best_index]),
         "coverage_count": len(specific & window_stems) / len(specific) if (specific := set(stems) - GENERIC) else 1.0,
-        **_mismatch_features(weights, window_stems, question, window_text),
+        **_mismatch_features(weights, window_stems, asked.text, window_text),
     }
-    probability = model.probability(features)
-    covered = scores[best_index] > 0 and probability >= model.threshold
-    return Judgement(
-        best=best, probability=probability, covered=covered, passages=_answer_passages(lesson, best_index, scores, budget), features=features
-    )
 
 
 def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], budget: int) -> list[Passage]:

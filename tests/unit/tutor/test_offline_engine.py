@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tutor.answerability import AnswerabilityModel
 from tutor.engines import NOT_COVERED, OfflineEngine, Turn
-from tutor.offline import answer_type, asked_numbers, asks_about_a_negative, is_steering, judge, question_parts
+from tutor.offline import FEATURES, answer_type, asked_numbers, asks_about_a_negative, is_steering, judge, question_parts
 from tutor.passages import INTRO_ANCHOR, LessonText, StaleFormat, build_lesson_text, markdown_passages
 from tutor.replies import Reason
 from tutor.text import content_stems, sentences, stem
@@ -313,3 +314,16 @@ def test_a_lead_in_to_a_list_is_answered_with_every_item():
     answer = OfflineEngine().reply(lesson, "which questions can a chart answer?", []).answer
     for kind in ("Comparison", "Trend", "Distribution", "Relationship"):
         assert kind in answer
+
+
+def test_of_the_close_runners_up_the_one_the_judgement_trusts_most_answers():
+    question = "what do the Moon and the Sun do to the tides?"
+    count = len(FEATURES)
+    # A hand-made model that trusts a lower-scoring passage more: the judgement must follow it.
+    trusts_weaker = AnswerabilityModel(
+        FEATURES, (0.0,) * count, (1.0,) * count, tuple(-1.0 if name == "best_score" else 0.0 for name in FEATURES), 0.0, 0.0, {}
+    )
+    usual, other = judge(TIDES, question), judge(TIDES, question, model=trusts_weaker)
+    assert usual.best.text.startswith("When the Sun and the Moon line up")
+    assert other.best != usual.best
+    assert other.features["best_score"] < usual.features["best_score"]
