@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
-from tutor.passages import EXERCISE_ANCHOR, ITEM, LessonText, Passage
+from tutor.passages import BIG_IDEA_ANCHOR, EXERCISE_ANCHOR, ITEM, LessonText, Passage
 from tutor.text import NEGATIONS, STOPWORDS, content_stems, stem, words
 
 # Question words that say little about the subject: missing from a passage, they
@@ -387,7 +387,14 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
         term_stems = set(content_stems(term))
         if term_stems and asked == term_stems:
             definition = next((p for p in lesson.passages if p.is_definition and p.text.startswith(f"{term}:")), None)
-            mentions = [p for p in lesson.passages if not p.is_definition and not p.is_code and term_stems <= set(p.stems)]
+            # Where the lesson teaches the term: the section named after it ("Units and
+            # denominators"), else the passages that use it, the applied exercise and the big
+            # idea last (one sets a task with the term, the other sums the lesson up).
+            named = [p for p in lesson.passages if not p.is_definition and not p.is_code and term_stems <= lesson.sections[p.section].stems]
+            mentions = named or [p for p in lesson.passages if not p.is_definition and not p.is_code and term_stems <= set(p.stems)]
+            # In the section that teaches it, the sentence using the term or closest to its definition.
+            defined = set(content_stems(_definition))
+            mentions.sort(key=lambda p: (lesson.sections[p.section].anchor in ASIDES, not term_stems <= set(p.stems), -len(defined & set(p.stems))))
             # A sentence that ends by leading into something else ("...computes with it:") reads badly alone.
             mention = next((p for p in mentions if not _leads_on(p)), mentions[0] if mentions else None)
             # The definition first, then where the lesson uses the term, with what a lead-in leads to.
@@ -400,6 +407,8 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
                 return Judgement(best=definition or mention, probability=1.0, covered=True, passages=passages)
     return None
 
+
+ASIDES = frozenset([EXERCISE_ANCHOR, BIG_IDEA_ANCHOR])
 
 # Definitions are short, so BM25 favours them; a question that only names a term is
 # answered from them directly (_asked_term), any other question rarely is.
@@ -628,7 +637,9 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     # The runners-up close to the best are judged too, and the one the judgement trusts
     # most answers: the best-scoring passage may share the question's words while a
     # close second holds its names, its kind of answer, or more of what it asks.
-    candidates = [best_index] + [index for index in order[:JUDGED_CANDIDATES] if index != best_index and scores[index] >= CANDIDATE_SHARE * scores[order[0]]]
+    candidates = [best_index] + [
+        index for index in order[:JUDGED_CANDIDATES] if index != best_index and scores[index] >= CANDIDATE_SHARE * scores[order[0]]
+    ]
     judged = []
     for index in candidates:
         features = _features(lesson, asked, weights, search_weights, scores, order, index)
@@ -659,7 +670,13 @@ class _Asked:
 
 
 def _features(
-    lesson: LessonText, asked: _Asked, weights: dict[str, float], search_weights: dict[str, float], scores: list[float], order: list[int], best_index: int
+    lesson: LessonText,
+    asked: _Asked,
+    weights: dict[str, float],
+    search_weights: dict[str, float],
+    scores: list[float],
+    order: list[int],
+    best_index: int,
 ) -> dict[str, float]:
     best = lesson.passages[best_index]
     window = [

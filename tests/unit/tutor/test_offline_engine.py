@@ -327,3 +327,23 @@ def test_of_the_close_runners_up_the_one_the_judgement_trusts_most_answers():
     assert usual.best.text.startswith("When the Sun and the Moon line up")
     assert other.best != usual.best
     assert other.features["best_score"] < usual.features["best_score"]
+
+
+def test_a_key_term_is_answered_from_the_section_that_teaches_it_not_from_the_exercise():
+    lesson = build_lesson_text(
+        "Reading rates",
+        "",
+        [
+            ("Rates", "rates", "A rate divides a count by a stretch of time."),
+            (
+                "Units and denominators",
+                "units-and-denominators",
+                "Look at the first column. Most misleading numbers are divided by something other than what you assumed.",
+            ),
+            ("Applied exercise", "applied-exercise", "Write down the denominator of every rate in the report."),
+        ],
+        [("denominator", "What a share or rate is divided by; change it and the number means something else.")],
+    )
+    answer = OfflineEngine().reply(lesson, "denominator?", [])
+    assert {citation.anchor for citation in answer.citations} == {"units-and-denominators", "key-terms-title"}
+    assert "Most misleading numbers are divided by something other" in answer.answer
