@@ -204,6 +204,23 @@ OPPOSITES = [
         "mean/median",
         "ascending/descending",
         "left/right",
+        # Pairs that swap in questions written to look answerable from a passage (pairs a
+        # learner would ask with, like question/answer or cause/effect, are left out).
+        *"""
+        above/below inside/outside top/bottom front/back upper/lower northern/southern eastern/western birth/death
+        born/died die/survive victory/defeat won/lost buy/sell borrow/lend arrive/depart enter/leave
+        entrance/exit ban/permit reduce/increase expand/contract advantage/disadvantage strength/weakness rural/urban domestic/foreign
+        military/civilian permanent/temporary common/rare simple/complex cheap/expensive wide/narrow thick/thin deep/shallow
+        male/female men/women man/woman king/queen father/mother son/daughter brother/sister husband/wife
+        previous/next past/future ancient/modern natural/artificial similar/different agree/disagree approve/reject attack/defend
+        offensive/defensive light/dark day/night summer/winter majority/minority winner/loser wealthy/poor young/old
+        youngest/oldest younger/older hard/soft easy/difficult easier/harder safe/dangerous healthy/sick friend/enemy
+        ally/enemy peace/war lowest/highest least/most minor/major partial/complete full/empty supply/demand
+        profit/loss credit/debit debt/asset upstream/downstream inland/coastal solid/liquid liquid/gas freeze/melt
+        heat/cool warm/cool warmer/cooler absorb/emit create/destroy build/demolish hire/fire employ/dismiss
+        elect/defeat promote/demote rise/sink ascend/descend push/pull start/finish begin/finish open/closed
+        online/offline visible/invisible known/unknown official/unofficial formal/informal
+        """.split(),  # noqa: SIM905 - a word list reads better as prose
     ]
 ]
 

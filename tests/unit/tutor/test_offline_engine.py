@@ -347,3 +347,10 @@ def test_a_key_term_is_answered_from_the_section_that_teaches_it_not_from_the_ex
     answer = OfflineEngine().reply(lesson, "denominator?", [])
     assert {citation.anchor for citation in answer.citations} == {"units-and-denominators", "key-terms-title"}
     assert "Most misleading numbers are divided by something other" in answer.answer
+
+
+def test_a_question_that_swaps_a_word_for_its_opposite_is_caught():
+    lesson = build_lesson_text("Rulers", "", [("The kingdom", "the-kingdom", "The king ruled the northern provinces from the old capital.")], [])
+    assert judge(lesson, "Which provinces did the king rule?").features["antonym_in_window"] == 0.0
+    assert judge(lesson, "Which provinces did the queen rule?").features["antonym_in_window"] == 1.0
+    assert judge(lesson, "Who ruled the southern provinces?").features["antonym_in_window"] == 1.0
