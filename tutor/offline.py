@@ -312,7 +312,10 @@ def _names_and_numbers(question: str) -> list[str]:
 def _mismatch_features(weights: dict[str, float], window_stems: set[str], question: str, window_text: str) -> dict[str, float]:
     """How the question's own words fail to appear where the answer should be."""
     missing = {item: weight for item, weight in weights.items() if item not in window_stems and item not in GENERIC}
-    question_stems = set(weights)
+    # Opposites are read from every word: "more", "before" and "after" are too common to be
+    # searched for, yet swapping one for the other changes the question.
+    question_stems = set(weights) | {stem(word) for clause in asking_clauses(question) for word in clause}
+    window_stems = window_stems | {stem(word) for word in words(window_text)}
     # Both of a pair in the question ("keep the first copy or the last?") offers a choice.
     antonym = any(
         (a in question_stems and a not in window_stems and b in window_stems) or (b in question_stems and b not in window_stems and a in window_stems)

@@ -354,3 +354,11 @@ def test_a_question_that_swaps_a_word_for_its_opposite_is_caught():
     assert judge(lesson, "Which provinces did the king rule?").features["antonym_in_window"] == 0.0
     assert judge(lesson, "Which provinces did the queen rule?").features["antonym_in_window"] == 1.0
     assert judge(lesson, "Who ruled the southern provinces?").features["antonym_in_window"] == 1.0
+
+
+def test_opposites_too_common_to_search_for_are_still_caught():
+    lesson = build_lesson_text(
+        "Immunity", "", [("Memory", "memory", "Adaptive immunity creates immunological memory after a first response to a pathogen.")], []
+    )
+    assert judge(lesson, "What creates immunological memory after a first response?").features["antonym_in_window"] == 0.0
+    assert judge(lesson, "What creates immunological memory before a first response?").features["antonym_in_window"] == 1.0
