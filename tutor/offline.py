@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
-from tutor.passages import BIG_IDEA_ANCHOR, EXERCISE_ANCHOR, ITEM, LessonText, Passage
+from tutor.passages import BIG_IDEA_ANCHOR, EXERCISE_ANCHOR, INTRO_ANCHOR, ITEM, KEY_TERMS_ANCHOR, LessonText, Passage
 from tutor.text import NEGATIONS, STOPWORDS, content_stems, stem, words
 
 # Question words that say little about the subject: missing from a passage, they
@@ -666,6 +666,14 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         judged.append((model.probability(features), -candidates.index(index), index, features))
     probability, _, best_index, features = max(judged)
     covered = scores[best_index] > 0 and probability >= model.threshold
+    named = _section_named_by(lesson, stems)
+    if named is not None and not covered and not asked.negated:
+        # A short question that only names what one section's heading names ("size vs
+        # count?" and "Size versus count") asks for that section: the author's heading says
+        # it is the answer. It is answered from the section's best passage, or its first.
+        in_section = [index for index in order if lesson.passages[index].section == named and not lesson.passages[index].is_code]
+        if in_section:
+            best_index, probability, covered = in_section[0], max(probability, model.threshold), True
     return Judgement(
         best=lesson.passages[best_index],
         probability=probability,
@@ -675,6 +683,16 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     )
 
 
+def _section_named_by(lesson: LessonText, stems: list[str]) -> int | None:
+    """The one teaching section whose heading holds every specific word of a short question, if any."""
+    asked = set(stems) - GENERIC
+    if not asked or len(asked) > HEADING_QUESTION_WORDS:
+        return None
+    named = [index for index, ref in enumerate(lesson.sections) if ref.anchor not in (*ASIDES, INTRO_ANCHOR, KEY_TERMS_ANCHOR) and asked <= ref.stems]
+    return named[0] if len(named) == 1 else None
+
+
+HEADING_QUESTION_WORDS = 3
 JUDGED_CANDIDATES = 3
 CANDIDATE_SHARE = 0.6
 
@@ -770,7 +788,7 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
         key=scores.__getitem__,
         default=None,
     )
-    if rival is not None and scores[rival] >= RIVAL_SHARE * scores[best_index]:
+    if rival is not None and scores[best_index] > 0 and scores[rival] >= RIVAL_SHARE * scores[best_index]:
         wanted.insert(1, rival)
     if same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
         wanted.append(best_index + 1)

@@ -362,3 +362,23 @@ def test_opposites_too_common_to_search_for_are_still_caught():
     )
     assert judge(lesson, "What creates immunological memory after a first response?").features["antonym_in_window"] == 0.0
     assert judge(lesson, "What creates immunological memory before a first response?").features["antonym_in_window"] == 1.0
+
+
+def test_a_short_question_naming_what_one_heading_names_is_answered_from_that_section():
+    lesson = build_lesson_text(
+        "Grouping",
+        "",
+        [
+            ("Split, apply, combine", "split-apply-combine", "groupby splits the rows, applies a function to each group and combines the results."),
+            (
+                "Size versus count",
+                "size-versus-count",
+                "One tells you how many rows each group has; the other skips missing values. They differ when data is missing.",
+            ),
+        ],
+        [],
+    )
+    answer = OfflineEngine().reply(lesson, "size vs count?", [])
+    assert answer.covered
+    assert [citation.anchor for citation in answer.citations] == ["size-versus-count"]
+    assert not OfflineEngine().reply(lesson, "size vs count in SQL?", []).covered
