@@ -444,6 +444,8 @@ MAX_ANSWER_PASSAGES = 5
 SUPPORT_SHARE = 0.3
 # How close the best passage of another section must come to join the answer.
 RIVAL_SHARE = 0.75
+# How many more sentences after the best one and the next may fill an answer with words to spare.
+FOLLOWING_SENTENCES = 1
 
 
 SECTION_BASE = 0.5
@@ -792,6 +794,11 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
         wanted.insert(1, rival)
     if same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
         wanted.append(best_index + 1)
+    # Words to spare go to how the section goes on from the best passage: "That error is a
+    # gift." is followed by why.
+    wanted += [
+        index for index in range(best_index + 2, best_index + 2 + FOLLOWING_SENTENCES) if same_section(index) and not lesson.passages[index].is_code
+    ]
     chosen: list[int] = []
     words_used = 0
     for index in dict.fromkeys(wanted):

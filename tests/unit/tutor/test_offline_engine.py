@@ -382,3 +382,23 @@ def test_a_short_question_naming_what_one_heading_names_is_answered_from_that_se
     assert answer.covered
     assert [citation.anchor for citation in answer.citations] == ["size-versus-count"]
     assert not OfflineEngine().reply(lesson, "size vs count in SQL?", []).covered
+
+
+def test_an_answer_with_words_to_spare_goes_on_with_the_section():
+    lesson = build_lesson_text(
+        "Reading files",
+        "",
+        [
+            (
+                "Delimiters",
+                "delimiters",
+                "On this file read_csv stops with a ParserError. That error is a gift. "
+                "It means the delimiter is wrong: the file uses semicolons, so pass sep=';'. "
+                "Headers are a different story.",
+            )
+        ],
+        [],
+    )
+    answer = OfflineEngine().reply(lesson, "why does read_csv stop with a ParserError?", []).answer
+    assert "That error is a gift. It means the delimiter is wrong" in answer
+    assert "Headers" not in answer
