@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
 from tutor.passages import BIG_IDEA_ANCHOR, EXERCISE_ANCHOR, INTRO_ANCHOR, ITEM, KEY_TERMS_ANCHOR, LessonText, Passage
-from tutor.text import NEGATIONS, STOPWORDS, content_stems, stem, words
+from tutor.text import NEGATIONS, STOPWORDS, content_stems, plain_letters, stem, words
 
 # Question words that say little about the subject: missing from a passage, they
 # barely count against it.
@@ -304,7 +304,7 @@ def _has_answer_type(kind: str, text: str, question_words: set[str]) -> bool:
 
 def _names_and_numbers(question: str) -> list[str]:
     """Return the stems of the question's capitalised words (after its first) and the numbers it asks about."""
-    found = [stem(match.group().lower()) for match in CAPITALISED.finditer(question)]
+    found = [stem(match.group().lower()) for match in CAPITALISED.finditer(plain_letters(question))]
     found += sorted(asked_numbers(question))
     return [item for item in found if item not in STOPWORDS]
 

@@ -42,7 +42,7 @@ PROSE, ROW, CODE, DEFINITION = "prose", "row", "code", "definition"
 ITEM, ITEM_MORE = "item", "item-more"
 
 # Bumped whenever passages are read differently, so indexes stored before are rebuilt.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MAX_CODE_LINES = 12
 
 

@@ -310,10 +310,16 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Return the lower-case words of text, in order."""
-    if not text.isascii():
-        # Compatibility forms meet their plain letters: full-width letters, the "fi" ligature.
-        text = unicodedata.normalize("NFKC", text)
-    return [match.group().lower() for match in WORD.finditer(text)]
+    return [match.group().lower() for match in WORD.finditer(plain_letters(text))]
+
+
+def plain_letters(text: str) -> str:
+    """Return text with compatibility forms and accents made plain: full-width letters and
+    the "fi" ligature meet their plain letters, and "café" meets "cafe", as learners type it."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
 def content_stems(text: str) -> list[str]:

@@ -91,6 +91,7 @@ def asked_of_whole_article(questions: list[SquadQuestion]) -> list[Example]:
 
 
 TIE = 0.01
+THRESHOLD_STEP = 0.05
 
 
 def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
@@ -108,11 +109,14 @@ def train(path: Path, *, l2: float = 1.0) -> AnswerabilityModel:
     )
     model = AnswerabilityModel(FEATURES, tuple(means), tuple(scales), tuple(weights), bias, 0.5, {})
     # The curve of answered + refused is flat near its top, so its highest point moves
-    # with noise: take the middle of the thresholds within TIE of the best.
+    # with noise: take the middle of the thresholds within TIE of the best. That range is
+    # wide (about 0.15), so the middle is not known better than to a few hundredths:
+    # rounded to THRESHOLD_STEP, it stays put when a change to the features barely moves it.
     sums = {step / 100: sum(rates(model, rows, step / 100)) for step in range(5, 96)}
     top = max(sums.values())
     plateau = sorted(threshold for threshold, total in sums.items() if total >= top - TIE)
-    best = (plateau[len(plateau) // 2], top)
+    middle = plateau[len(plateau) // 2]
+    best = (round(round(middle / THRESHOLD_STEP) * THRESHOLD_STEP, 2), top)
     answered, refused = rates(model, rows, best[0])
     _, refused_elsewhere = rates(model, elsewhere, best[0])
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()

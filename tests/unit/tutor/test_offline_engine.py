@@ -9,7 +9,7 @@ from tutor.engines import NOT_COVERED, OfflineEngine, Turn
 from tutor.offline import FEATURES, answer_type, asked_numbers, asks_about_a_negative, is_steering, judge, question_parts
 from tutor.passages import INTRO_ANCHOR, LessonText, StaleFormat, build_lesson_text, markdown_passages
 from tutor.replies import Reason
-from tutor.text import content_stems, sentences, stem
+from tutor.text import content_stems, sentences, stem, words
 
 TIDES = build_lesson_text(
     "Tides",
@@ -402,3 +402,9 @@ def test_an_answer_with_words_to_spare_goes_on_with_the_section():
     answer = OfflineEngine().reply(lesson, "why does read_csv stop with a ParserError?", []).answer
     assert "That error is a gift. It means the delimiter is wrong" in answer
     assert "Headers" not in answer
+
+
+def test_letters_with_accents_meet_their_plain_forms():
+    assert words("Beauséjour café") == ["beausejour", "cafe"]
+    lesson = build_lesson_text("Cafés", "", [("Queues", "queues", "At the café on Rue Beauséjour, the lunch queue peaks at noon.")], [])
+    assert judge(lesson, "when does the lunch queue peak at the cafe on rue Beausejour?").features["names_missing_lesson"] == 0.0
