@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
-from tutor.passages import BIG_IDEA_ANCHOR, EXERCISE_ANCHOR, INTRO_ANCHOR, ITEM, KEY_TERMS_ANCHOR, LessonText, Passage
+from tutor.passages import BIG_IDEA_ANCHOR, EXERCISE_ANCHOR, INTRO_ANCHOR, ITEM, KEY_TERMS_ANCHOR, ROW, LessonText, Passage
 from tutor.text import NEGATIONS, STOPWORDS, content_stems, plain_letters, stem, words
 
 # Question words that say little about the subject: missing from a passage, they
@@ -815,7 +815,19 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
             continue
         chosen += unit
         words_used += length
+    # A table's header row says nothing on its own: the rows quoted name their cells by it.
+    headers = {index for index in chosen if _is_table_header(lesson, index)}
+    if headers and len(chosen) > len(headers):
+        chosen = [index for index in chosen if index not in headers]
     return [lesson.passages[index] for index in sorted(chosen)]
+
+
+def _is_table_header(lesson: LessonText, index: int) -> bool:
+    passage = lesson.passages[index]
+    before = lesson.passages[index - 1] if index else None
+    after = lesson.passages[index + 1] if index + 1 < len(lesson.passages) else None
+    starts_table = before is None or before.kind != ROW or before.section != passage.section
+    return passage.kind == ROW and starts_table and after is not None and after.kind == ROW and after.section == passage.section
 
 
 def _leads_on(passage: Passage) -> bool:

@@ -408,3 +408,9 @@ def test_letters_with_accents_meet_their_plain_forms():
     assert words("Beauséjour café") == ["beausejour", "cafe"]
     lesson = build_lesson_text("Cafés", "", [("Queues", "queues", "At the café on Rue Beauséjour, the lunch queue peaks at noon.")], [])
     assert judge(lesson, "when does the lunch queue peak at the cafe on rue Beausejour?").features["names_missing_lesson"] == 0.0
+
+
+def test_a_tables_header_row_is_not_quoted_on_its_own():
+    answer = reply("when are spring and neap tides?").answer
+    assert "tide: neap; when: quarter moons." in answer
+    assert "tide: when." not in answer
