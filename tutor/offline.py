@@ -527,7 +527,7 @@ WH_WORDS = frozenset(["what", "which", "who", "whom", "whose", "when", "where", 
 # A clause opening with one of these sets a condition for the question, it is not asked.
 CONDITIONS = frozenset(["if", "unless", "although", "though", "even"])
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<!e\.g\.)(?<!i\.e\.)\s+")
-CLAUSE_BREAK = re.compile(r"[,;()]|:(?=\s)|\s(?:but|so|because|although|though|while)\s", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;()]|:(?=\s)|\s(?:but|so|because|although|though|while)\s", re.IGNORECASE)
 # "...written like 05.01.2024", "e.g. 01307": a number given as an example of the learner's data.
 EXAMPLE_MARKERS = frozenset(["like", "e.g", "eg", "say", "as", "example"])
 # "...and not just the final figure": a contrast, not a question about a negative.

@@ -251,6 +251,9 @@ def test_numbers_from_the_learners_own_data_are_not_asked_about():
     assert asked_numbers("What happened in 1066?") == {"1066"}
     assert asked_numbers("How do I keep the leading zero in postcodes like 01307?") == set()
     assert asked_numbers("My totals come to 70, where did the rest go?") == set()
+    # A thousands separator does not end a clause.
+    assert asked_numbers("I printed a 50,000-row table and only got part of it, why?") == set()
+    assert asked_numbers("Did 50,000 or 60,000 people come?") == {"50,000", "60,000"}
 
 
 @pytest.mark.parametrize(
