@@ -451,7 +451,7 @@ FOLLOWING_SENTENCES = 1
 SECTION_BASE = 0.5
 # The applied exercise sets tasks in the lesson's own words without explaining them: it
 # answers a question only when nothing that teaches the subject comes close.
-TASK_DISCOUNT = 0.7
+TASK_DISCOUNT = 0.5
 # Pseudo-relevance feedback: the words the best passages share, added to the question
 # with a small weight, find passages that say the same thing in other words.
 PSEUDO_FEEDBACK_PASSAGES = 3
