@@ -795,10 +795,13 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
     if same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
         wanted.append(best_index + 1)
     # Words to spare go to how the section goes on from the best passage: "That error is a
-    # gift." is followed by why.
-    wanted += [
-        index for index in range(best_index + 2, best_index + 2 + FOLLOWING_SENTENCES) if same_section(index) and not lesson.passages[index].is_code
-    ]
+    # gift." is followed by why. (After a lead-in to a list, the items are what follows.)
+    if not listed:
+        wanted += [
+            index
+            for index in range(best_index + 2, best_index + 2 + FOLLOWING_SENTENCES)
+            if same_section(index) and not lesson.passages[index].is_code
+        ]
     chosen: list[int] = []
     words_used = 0
     for index in dict.fromkeys(wanted):
@@ -806,7 +809,7 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
             continue
         # A lead-in ("...like this:") or a question the lesson then answers comes with what follows, or not at all.
         unit = [index]
-        if index != best_index and _leads_on(lesson.passages[index]) and same_section(index + 1) and index + 1 not in chosen:
+        if index != best_index and index not in listed and _leads_on(lesson.passages[index]) and same_section(index + 1) and index + 1 not in chosen:
             unit.append(index + 1)
         length = sum(len(lesson.passages[item].text.split()) for item in unit)
         # The items of a list are short and belong together: they count against the words, not the passages.

@@ -317,6 +317,8 @@ def test_a_lead_in_to_a_list_is_answered_with_every_item():
     answer = OfflineEngine().reply(lesson, "which questions can a chart answer?", []).answer
     for kind in ("Comparison", "Trend", "Distribution", "Relationship"):
         assert kind in answer
+    # Each item by its first sentence: an item that is a question does not pull in the next one.
+    assert "Which store sold most?" not in answer
 
 
 def test_of_the_close_runners_up_the_one_the_judgement_trusts_most_answers():
