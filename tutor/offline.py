@@ -114,7 +114,7 @@ FEATURES = (
     "coverage_best", "coverage_window", "missing_from_lesson", "names_missing_lesson",
     "names_missing_window", "asks_for_type", "type_missing", "negation_mismatch", "bigram_overlap",
     "question_terms", "new_information", "margin", "best_score", "missing_window_count", "missing_window_max",
-    "antonym_in_window", "number_mismatch", "coverage_count"
+    "antonym_in_window", "number_mismatch", "coverage_count",
 )  # fmt: skip
 
 # The direction each feature can push the judgement, where it is known (see fit_logistic).
@@ -403,7 +403,7 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
     asked = set(content_stems(question)) - GENERIC
     if not asked or len(asked) > 4:
         return None
-    for term, _definition in lesson.key_terms:
+    for term, meaning in lesson.key_terms:
         term_stems = set(content_stems(term))
         if term_stems and asked == term_stems:
             definition = next((p for p in lesson.passages if p.is_definition and p.text.startswith(f"{term}:")), None)
@@ -413,7 +413,7 @@ def _asked_term(lesson: LessonText, question: str) -> Judgement | None:
             named = [p for p in lesson.passages if not p.is_definition and not p.is_code and term_stems <= lesson.sections[p.section].stems]
             mentions = named or [p for p in lesson.passages if not p.is_definition and not p.is_code and term_stems <= set(p.stems)]
             # In the section that teaches it, the sentence using the term or closest to its definition.
-            defined = set(content_stems(_definition))
+            defined = set(content_stems(meaning))
             mentions.sort(key=lambda p: (lesson.sections[p.section].anchor in ASIDES, not term_stems <= set(p.stems), -len(defined & set(p.stems))))
             # A sentence that ends by leading into something else ("...computes with it:") reads badly alone.
             mention = next((p for p in mentions if not _leads_on(p)), mentions[0] if mentions else None)
@@ -663,9 +663,9 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         index for index in order[:JUDGED_CANDIDATES] if index != best_index and scores[index] >= CANDIDATE_SHARE * scores[order[0]]
     ]
     judged = []
-    for index in candidates:
+    for rank, index in enumerate(candidates):
         features = _features(lesson, asked, weights, search_weights, scores, order, index)
-        judged.append((model.probability(features), -candidates.index(index), index, features))
+        judged.append((model.probability(features), -rank, index, features))  # ties go to the better-ranked
     probability, _, best_index, features = max(judged)
     covered = scores[best_index] > 0 and probability >= model.threshold
     named = _section_named_by(lesson, stems)
