@@ -87,9 +87,7 @@ def _row_sentence(lesson: LessonText, row: Passage) -> str:
     """A table row as a sentence, each cell named by its column: "choice: fill with 0; code: fillna(0)."."""
     cells = row.text.split(" | ")
     index = lesson.passages.index(row)
-    first = index
-    while first > 0 and lesson.passages[first - 1].kind == ROW and lesson.passages[first - 1].section == row.section:
-        first -= 1
+    first = lesson.table_start(index)
     header = lesson.passages[first].text.split(" | ")
     if first == index or len(header) != len(cells):
         return f"{cells[0]}: {', '.join(cells[1:])}." if len(cells) > 1 else f"{cells[0]}."

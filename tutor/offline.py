@@ -302,19 +302,19 @@ def _has_answer_type(kind: str, text: str, question_words: set[str]) -> bool:
     return True
 
 
-def _names_and_numbers(question: str) -> list[str]:
+def _names_and_numbers(question: str, numbers: set[str]) -> list[str]:
     """Return the stems of the question's capitalised words (after its first) and the numbers it asks about."""
     found = [stem(match.group().lower()) for match in CAPITALISED.finditer(plain_letters(question))]
-    found += sorted(asked_numbers(question))
+    found += sorted(numbers)
     return [item for item in found if item not in STOPWORDS]
 
 
-def _mismatch_features(weights: dict[str, float], window_stems: set[str], question: str, window_text: str) -> dict[str, float]:
+def _mismatch_features(weights: dict[str, float], window_stems: set[str], asked: _Asked, window_text: str) -> dict[str, float]:
     """How the question's own words fail to appear where the answer should be."""
     missing = {item: weight for item, weight in weights.items() if item not in window_stems and item not in GENERIC}
     # Opposites are read from every word: "more", "before" and "after" are too common to be
     # searched for, yet swapping one for the other changes the question.
-    question_stems = set(weights) | {stem(word) for clause in asking_clauses(question) for word in clause}
+    question_stems = set(weights) | asked.clause_stems
     window_stems = window_stems | {stem(word) for word in words(window_text)}
     # Both of a pair in the question ("keep the first copy or the last?") offers a choice.
     antonym = any(
@@ -322,7 +322,7 @@ def _mismatch_features(weights: dict[str, float], window_stems: set[str], questi
         for a, b in OPPOSITES
         if not (a in question_stems and b in question_stems)
     )
-    question_numbers = asked_numbers(question)
+    question_numbers = asked.numbers
     window_numbers = {word for word in words(window_text) if any(ch.isdigit() for ch in word)}
     return {
         "missing_window_count": float(len(missing)),
@@ -652,7 +652,7 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
     stems = _question_stems(question)
     if not stems or not lesson.passages:
         return Judgement(best=None, probability=0.0, covered=False)
-    asked = _Asked(question, stems, set(words(question)), answer_type(question), _names_and_numbers(question), asks_about_a_negative(question))
+    asked = _Asked.read(question, stems)
     weights, search_weights, scores = _search(lesson, stems)
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
     best_index = _typed_best(lesson, order, scores, asked.kind, asked.words)
@@ -701,12 +701,30 @@ CANDIDATE_SHARE = 0.6
 
 @dataclass(frozen=True)
 class _Asked:
+    """What a question asks, read once and used for every passage judged against it."""
+
     text: str
     stems: list[str]
     words: set[str]
     kind: str
     names: list[str]
+    numbers: set[str]
+    clause_stems: set[str]  # stems of every word of the clauses that ask, stop words too
     negated: bool
+
+    @classmethod
+    def read(cls, question: str, stems: list[str]) -> _Asked:
+        numbers = asked_numbers(question)
+        return cls(
+            text=question,
+            stems=stems,
+            words=set(words(question)),
+            kind=answer_type(question),
+            names=_names_and_numbers(question, numbers),
+            numbers=numbers,
+            clause_stems={stem(word) for clause in asking_clauses(question) for word in clause},
+            negated=asks_about_a_negative(question),
+        )
 
 
 def _features(
@@ -744,7 +762,7 @@ def _features(
         "margin": (scores[best_index] - other) / scores[best_index] if scores[best_index] else 0.0,
         "best_score": math.log1p(scores[best_index]),
         "coverage_count": len(specific & window_stems) / len(specific) if (specific := set(stems) - GENERIC) else 1.0,
-        **_mismatch_features(weights, window_stems, asked.text, window_text),
+        **_mismatch_features(weights, window_stems, asked, window_text),
     }
 
 
@@ -826,11 +844,14 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
 
 
 def _is_table_header(lesson: LessonText, index: int) -> bool:
-    passage = lesson.passages[index]
-    before = lesson.passages[index - 1] if index else None
-    after = lesson.passages[index + 1] if index + 1 < len(lesson.passages) else None
-    starts_table = before is None or before.kind != ROW or before.section != passage.section
-    return passage.kind == ROW and starts_table and after is not None and after.kind == ROW and after.section == passage.section
+    following = index + 1
+    return (
+        lesson.passages[index].kind == ROW
+        and lesson.table_start(index) == index
+        and following < len(lesson.passages)
+        and lesson.passages[following].kind == ROW
+        and lesson.passages[following].section == lesson.passages[index].section
+    )
 
 
 def _leads_on(passage: Passage) -> bool:

@@ -118,6 +118,13 @@ class LessonText:
     def average_length(self) -> float:
         return sum(self.passage_lengths) / len(self.passages) if self.passages else 1.0
 
+    def table_start(self, index: int) -> int:
+        """The index of the first row (the header) of the table whose row is at index."""
+        section = self.passages[index].section
+        while index > 0 and self.passages[index - 1].kind == ROW and self.passages[index - 1].section == section:
+            index -= 1
+        return index
+
     def to_json(self) -> dict:
         return {
             "version": FORMAT_VERSION,
