@@ -81,6 +81,11 @@ class Worker:
             self.process.wait(timeout=10)
         self.log.close()
 
+    def log_tail(self, lines: int = 40) -> str:
+        """The end of what the worker printed: what a failing test shows of the worker's side."""
+        self.log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
     def pool_child_pids(self) -> list[int]:
         output = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
         return [int(pid) for pid in output.split()]

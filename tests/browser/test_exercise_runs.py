@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from playwright.sync_api import expect
 
 from lessons.authoring.importer import import_catalog
-from sandbox_runner.models import Exercise
+from sandbox_runner.models import Exercise, Run
 from tests.browser.conftest import screenshot
 from tests.conftest import DEMO_CONTENT
 from tests.workers import file_broker_worker  # noqa: F401 - fixture
@@ -30,7 +32,8 @@ def test_learner_runs_an_exercise_to_passing_checks_and_sees_the_figure(page, li
     page.keyboard.press("Control+Enter")  # runs, like the button
 
     output = page.locator("#exercise-output")
-    expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)
+    with runs_explained(file_broker_worker):
+        expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)
     expect(output.locator(".check--passed")).to_have_count(3)
     figure = output.get_by_role("img", name="Figure 1 drawn by the code")
     expect(figure).to_be_visible()
@@ -66,11 +69,26 @@ def test_a_file_too_large_to_keep_is_listed_with_its_size_and_a_second_click_wai
     page.get_by_role("button", name="▶ Run").click()  # while the first run is still going
     expect(output.get_by_role("alert")).to_contain_text("Your previous run was still going, so this one did not start.")
 
-    expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)  # the first run's output still arrives
+    with runs_explained(file_broker_worker):
+        expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)  # the first run's output still arrives
     expect(output.get_by_role("link", name="summary.csv")).to_be_visible()
     expect(output.locator(".files__not-kept")).to_contain_text("everything.bin not kept: too large (11.4 MB)")
     expect(output).to_contain_text("A run keeps up to 20 MB of files and figures, 10 MB per file.")
     screenshot(page, "run-file-not-kept")
+
+
+@contextmanager
+def runs_explained(worker):
+    """On a failed expectation, say first what the runs and the worker did: the page alone does not tell."""
+    try:
+        yield
+    except AssertionError as failure:
+        runs = "\n".join(
+            f"run {run.pk}: {run.status}, created {run.created_at:%H:%M:%S.%f}, started {run.started_at and f'{run.started_at:%H:%M:%S.%f}'}, "
+            f"finished {run.finished_at and f'{run.finished_at:%H:%M:%S.%f}'}, {run.duration_s} s, {run.error_message!r}"
+            for run in Run.objects.order_by("pk")
+        )
+        raise AssertionError(f"runs:\n{runs}\nworker log, last lines:\n{worker.log_tail()}\n\n{failure}") from None
 
 
 def screenshot_path(name: str):
