@@ -680,7 +680,7 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         best=lesson.passages[best_index],
         probability=probability,
         covered=covered,
-        passages=_answer_passages(lesson, best_index, scores, budget),
+        passages=_answer_passages(lesson, best_index, scores, budget, procedure=asked.procedure),
         features=features,
     )
 
@@ -696,6 +696,11 @@ def _section_named_by(lesson: LessonText, stems: list[str]) -> int | None:
 
 HEADING_QUESTION_WORDS = 3
 JUDGED_CANDIDATES = 3
+# "How do I...", "which argument...": a question answered by the lesson's code as much as by its prose.
+PROCEDURE_QUESTION = re.compile(
+    r"\bhow (?:do|can|should|would|could) (?:i|we|you)\b|\bhow to\b|\b(?:which|what) (?:argument|parameter|option|function|method|format|code|call)s?\b",
+    re.IGNORECASE,
+)
 CANDIDATE_SHARE = 0.6
 
 
@@ -711,6 +716,7 @@ class _Asked:
     numbers: set[str]
     clause_stems: set[str]  # stems of every word of the clauses that ask, stop words too
     negated: bool
+    procedure: bool  # asks how to do something: the lesson's code shows it
 
     @classmethod
     def read(cls, question: str, stems: list[str]) -> _Asked:
@@ -724,6 +730,7 @@ class _Asked:
             numbers=numbers,
             clause_stems={stem(word) for clause in asking_clauses(question) for word in clause},
             negated=asks_about_a_negative(question),
+            procedure=bool(PROCEDURE_QUESTION.search(question)),
         )
 
 
@@ -766,14 +773,15 @@ def _features(
     }
 
 
-def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], budget: int) -> list[Passage]:
+def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], budget: int, *, procedure: bool = False) -> list[Passage]:
     """Return the best passage with what it needs, in lesson order and within budget words.
 
     First the context the best passage needs: the sentence before when it leans on it
     ("These are called..."), the prose that introduces a code block, what follows a
     sentence ending in a colon (a list, a code block), or else the next sentence, which
-    usually finishes the thought. Then the section's other strong passages, strongest
-    first: an answer is often spread over a few sentences of one section.
+    usually finishes the thought; for a "how do I" question, the code example that follows.
+    Then the section's other strong passages, strongest first: an answer is often spread
+    over a few sentences of one section. Words to spare go to the sentences around the best.
     """
     best = lesson.passages[best_index]
 
@@ -800,6 +808,10 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
             follow += 1
         following = [index for index in (best_index + 1, best_index + 2) if same_section(index)]
         wanted += listed or following[: 1 if following and lesson.passages[following[0]].is_code else 2]
+    if procedure and not best.is_code:  # "how do I...?" is shown by the code example that follows
+        example = next((index for index in range(best_index + 1, best_index + 4) if same_section(index) and lesson.passages[index].is_code), None)
+        if example is not None:
+            wanted.append(example)
     strong = [index for index in range(len(scores)) if same_section(index) and scores[index] >= SUPPORT_SHARE * scores[best_index]]
     wanted += sorted(strong, key=lambda index: (-scores[index], index))
     # Another section that answers nearly as well is named too: the learner may need it.
@@ -812,6 +824,10 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
         wanted.insert(1, rival)
     if same_section(best_index + 1) and not lesson.passages[best_index + 1].is_code:
         wanted.append(best_index + 1)
+    # Then the sentence before, which often gives the cause or the setting of the best one
+    # ("Every run gets a time budget." before "A slow apply may be stopped halfway.").
+    if same_section(best_index - 1) and not lesson.passages[best_index - 1].is_code:
+        wanted.append(best_index - 1)
     # Words to spare go to how the section goes on from the best passage: "That error is a
     # gift." is followed by why. (After a lead-in to a list, the items are what follows.)
     if not listed:

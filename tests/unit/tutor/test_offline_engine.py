@@ -409,6 +409,51 @@ def test_an_answer_with_words_to_spare_goes_on_with_the_section():
     assert "Headers" not in answer
 
 
+def test_an_answer_with_words_to_spare_brings_the_sentence_before_too():
+    lesson = build_lesson_text(
+        "Sandbox limits",
+        "",
+        [
+            (
+                "Time",
+                "time",
+                "Every run gets a time budget of ten seconds. "
+                "A slow row-by-row apply over millions of rows may simply be stopped halfway. "
+                "Write it as one vectorised expression instead.",
+            ),
+            ("Files", "files", "Files you write vanish when the run ends."),
+        ],
+        [],
+    )
+    answer = OfflineEngine().reply(lesson, "my slow row-by-row apply was stopped halfway, why?", []).answer
+    assert "time budget of ten seconds. A slow row-by-row apply" in answer  # the reason, then what it causes, in order
+    assert "vanish" not in answer
+
+
+def test_a_how_do_i_question_gets_the_sections_code_example():
+    lesson = build_lesson_text(
+        "Bar charts",
+        "",
+        [
+            (
+                "Labelling bars",
+                "labelling-bars",
+                "Readers compare bars more easily when each bar carries its own value on top of it. "
+                "matplotlib writes the values for you once the bars are drawn.\n\n"
+                "```python\nbars = ax.bar(names, totals)\nax.bar_label(bars)\n```\n\n"
+                "Round the totals first, or the labels fill with decimals.",
+            ),
+            ("Colours", "colours", "One colour for every bar keeps the eye on the lengths."),
+        ],
+        [],
+    )
+    how = OfflineEngine().reply(lesson, "how do I show each bar's value on top of it?", [])
+    assert how.covered
+    assert "ax.bar_label(bars)" in how.answer
+    why = judge(lesson, "why show each bar's value on top of it?")
+    assert not any(passage.is_code for passage in why.passages)  # a reason needs no code
+
+
 def test_letters_with_accents_meet_their_plain_forms():
     assert words("Beauséjour café") == ["beausejour", "cafe"]
     lesson = build_lesson_text("Cafés", "", [("Queues", "queues", "At the café on Rue Beauséjour, the lunch queue peaks at noon.")], [])
