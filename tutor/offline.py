@@ -336,10 +336,14 @@ def _bigrams(stems: list[str] | tuple[str, ...]) -> set[tuple[str, str]]:
     return set(pairwise(stems))
 
 
-def judge(lesson: LessonText, question: str, *, context: str = "", model: AnswerabilityModel | None = None) -> Judgement:
+def judge(
+    lesson: LessonText, question: str, *, context: str = "", model: AnswerabilityModel | None = None, vocabulary_prior: bool = True
+) -> Judgement:
     """Find the passages that best answer question and judge whether they really do.
 
     context is earlier conversation, used only to make sense of a short follow-up.
+    vocabulary_prior=False leaves the model's probability as it is (training reads the
+    features of an engine that does not yet have a model; see _with_lesson_vocabulary).
     A question in several parts ("what is X and when do I use it?") is judged part by
     part; the lesson covers it when it covers every part, and the answer quotes each.
     """
@@ -351,11 +355,13 @@ def judge(lesson: LessonText, question: str, *, context: str = "", model: Answer
         return term
     parts = question_parts(question)
     if len(parts) == 1:
-        return _judge_part(lesson, question, context, model, ANSWER_WORDS)
+        return _judge_part(lesson, question, context, model, ANSWER_WORDS, vocabulary_prior)
     # A later part takes its subject from the part before ("what is X, and how do I plot one?").
     # Each part gets its share of the answer's length.
     budget = ANSWER_WORDS // len(parts)
-    judged = [_judge_part(lesson, part, parts[number - 1] if number else context, model, budget) for number, part in enumerate(parts)]
+    judged = [
+        _judge_part(lesson, part, parts[number - 1] if number else context, model, budget, vocabulary_prior) for number, part in enumerate(parts)
+    ]
     weakest = min(judged, key=lambda judgement: judgement.probability)
     passages = {id(passage): passage for judgement in judged for passage in judgement.passages}
     ordered = sorted(passages.values(), key=lesson.passages.index)
@@ -647,7 +653,7 @@ def rank_passages(lesson: LessonText, question: str, *, context: str = "") -> li
     return sorted((index for index, score in enumerate(scores) if score > 0), key=lambda index: (-scores[index], index))
 
 
-def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel, budget: int) -> Judgement:
+def _judge_part(lesson: LessonText, question: str, context: str, model: AnswerabilityModel, budget: int, vocabulary_prior: bool) -> Judgement:
     question = _asked(question, context)
     stems = _question_stems(question)
     if not stems or not lesson.passages:
@@ -667,6 +673,8 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         features = _features(lesson, asked, weights, search_weights, scores, order, index)
         judged.append((model.probability(features), -rank, index, features))  # ties go to the better-ranked
     probability, _, best_index, features = max(judged)
+    if vocabulary_prior:
+        probability = _with_lesson_vocabulary(probability, features["missing_from_lesson"], lesson)
     covered = scores[best_index] > 0 and probability >= model.threshold
     named = _section_named_by(lesson, stems)
     if named is not None and not covered and not asked.negated:
@@ -683,6 +691,28 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         passages=_answer_passages(lesson, best_index, scores, budget, procedure=asked.procedure),
         features=features,
     )
+
+
+def _with_lesson_vocabulary(probability: float, missing: float, lesson: LessonText) -> float:
+    """Move a probability by how much of the question the whole lesson never says (missing:
+    the question words' weights), more the longer the lesson.
+
+    The model learns from SQuAD's one-paragraph lessons, where a question word missing
+    from the paragraph says little: paraphrases miss words too. In a lesson of a few
+    thousand words it says more. A question whose every word the lesson uses somewhere is
+    more likely asked about what it teaches; one with words the lesson never uses ("violin
+    plot", "cron job") less likely.
+    """
+    if not 0.0 < probability < 1.0:
+        return probability
+    pull = VOCABULARY_PULL * (VOCABULARY_MIDPOINT - missing) * min(1.0, lesson.length / LONG_LESSON_WORDS)
+    return 1.0 / (1.0 + math.exp(-(math.log(probability / (1.0 - probability)) + pull)))
+
+
+# Set on the demo course's main question set, checked on its held-out set (docs/tutor.md).
+VOCABULARY_PULL = 0.08  # per unit of missing weight (a word a demo lesson never uses weighs about 5 to 6)
+VOCABULARY_MIDPOINT = 8.0  # the missing weight at which the probability does not move (one or two words)
+LONG_LESSON_WORDS = 2000  # content words from which a lesson counts in full
 
 
 def _section_named_by(lesson: LessonText, stems: list[str]) -> int | None:

@@ -115,6 +115,11 @@ class LessonText:
         return [len(passage.stems) for passage in self.passages]
 
     @cached_property
+    def length(self) -> int:
+        """How many content words the lesson has (stop words left out)."""
+        return sum(self.passage_lengths)
+
+    @cached_property
     def average_length(self) -> float:
         return sum(self.passage_lengths) / len(self.passages) if self.passages else 1.0
 

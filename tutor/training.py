@@ -39,7 +39,7 @@ def examples(questions: list[SquadQuestion]) -> list[Example]:
     cache: dict[str, LessonText] = {}
     found = []
     for question in questions:
-        judgement = judge(passage_lesson(question, cache), question.question, model=FEATURES_ONLY)
+        judgement = judge(passage_lesson(question, cache), question.question, model=FEATURES_ONLY, vocabulary_prior=False)
         text = " ".join(passage.text for passage in judgement.passages)
         found.append(Example(question, judgement.features, question.answerable and covers(text, question.answers)))
     return found
@@ -84,7 +84,7 @@ def asked_of_whole_article(questions: list[SquadQuestion]) -> list[Example]:
     }
     found = []
     for question in questions:
-        judgement = judge(lessons[question.title], question.question, model=FEATURES_ONLY)
+        judgement = judge(lessons[question.title], question.question, model=FEATURES_ONLY, vocabulary_prior=False)
         text = " ".join(passage.text for passage in judgement.passages)
         found.append(Example(question, judgement.features, question.answerable and covers(text, question.answers)))
     return found

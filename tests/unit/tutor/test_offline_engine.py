@@ -6,7 +6,17 @@ import pytest
 
 from tutor.answerability import AnswerabilityModel
 from tutor.engines import NOT_COVERED, OfflineEngine, Turn
-from tutor.offline import FEATURES, answer_type, asked_numbers, asks_about_a_negative, is_steering, judge, question_parts
+from tutor.offline import (
+    FEATURES,
+    LONG_LESSON_WORDS,
+    _with_lesson_vocabulary,
+    answer_type,
+    asked_numbers,
+    asks_about_a_negative,
+    is_steering,
+    judge,
+    question_parts,
+)
 from tutor.passages import INTRO_ANCHOR, LessonText, StaleFormat, build_lesson_text, markdown_passages
 from tutor.replies import Reason
 from tutor.text import content_stems, sentences, stem, words
@@ -452,6 +462,26 @@ def test_a_how_do_i_question_gets_the_sections_code_example():
     assert "ax.bar_label(bars)" in how.answer
     why = judge(lesson, "why show each bar's value on top of it?")
     assert not any(passage.is_code for passage in why.passages)  # a reason needs no code
+
+
+def test_in_a_long_lesson_words_the_lesson_never_uses_weigh_against_an_answer():
+    sections = [
+        (f"Harbour {number}", f"harbour-{number}", f"Harbour {number} keeps a tide table for boats, pilots and anglers. " * 20)
+        for number in range(14)
+    ]
+    sections.append(("Tide tables", "tide-tables", "A tide table lists the times of high and low water for one harbour."))
+    long = build_lesson_text("Harbours", "", sections, [])
+    assert long.length >= LONG_LESSON_WORDS
+    assert TIDES.length < LONG_LESSON_WORDS / 10
+
+    assert _with_lesson_vocabulary(0.4, 0.0, long) > 0.4 > _with_lesson_vocabulary(0.4, 12.0, long)
+    assert _with_lesson_vocabulary(0.4, 12.0, TIDES) == pytest.approx(0.4, abs=0.01)  # a short lesson's silence says little
+    assert _with_lesson_vocabulary(1.0, 30.0, long) == 1.0  # a key term's answer is not second-guessed
+
+    every_word_used = "what does a tide table list?"
+    never_used = "what does a tide table list about tsunami sirens?"
+    assert judge(long, every_word_used).probability > judge(long, every_word_used, vocabulary_prior=False).probability
+    assert judge(long, never_used).probability < judge(long, never_used, vocabulary_prior=False).probability
 
 
 def test_letters_with_accents_meet_their_plain_forms():
