@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from lessons.markdown import parse_markdown
-from tutor.text import content_stems, sentences
+from tutor.text import content_stems, same_number, sentences
 
 INTRO_ANCHOR = "lesson-intro"
 # Ids of the lesson page that citations link to, besides the sections' own anchors.
@@ -92,6 +92,11 @@ class LessonText:
     def vocabulary(self) -> frozenset[str]:
         """Every stem of the lesson: its passages, its title and its headings."""
         return frozenset(self.document_frequency).union(self.title_stems, *(ref.stems for ref in self.sections))
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        """The lesson's numbers as written without thousands separators ("9,999" as "9999")."""
+        return frozenset(same_number(item) for item in self.vocabulary if any(ch.isdigit() for ch in item))
 
     @cached_property
     def postings(self) -> dict[str, list[tuple[int, int]]]:

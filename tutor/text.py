@@ -313,6 +313,14 @@ def words(text: str) -> list[str]:
     return [match.group().lower() for match in WORD.finditer(plain_letters(text))]
 
 
+THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u202f](?=\d{3}(?!\d))")
+
+
+def same_number(word: str) -> str:
+    """The number as written without thousands separators: "9,999" and "9999" are one number."""
+    return THOUSANDS_SEPARATOR.sub("", word)
+
+
 def plain_letters(text: str) -> str:
     """Return text with compatibility forms and accents made plain: full-width letters and
     the "fi" ligature meet their plain letters, and "café" meets "cafe", as learners type it."""

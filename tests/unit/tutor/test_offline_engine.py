@@ -19,7 +19,7 @@ from tutor.offline import (
 )
 from tutor.passages import INTRO_ANCHOR, LessonText, StaleFormat, build_lesson_text, markdown_passages
 from tutor.replies import Reason
-from tutor.text import content_stems, sentences, stem, words
+from tutor.text import content_stems, same_number, sentences, stem, words
 
 TIDES = build_lesson_text(
     "Tides",
@@ -263,7 +263,19 @@ def test_numbers_from_the_learners_own_data_are_not_asked_about():
     assert asked_numbers("My totals come to 70, where did the rest go?") == set()
     # A thousands separator does not end a clause.
     assert asked_numbers("I printed a 50,000-row table and only got part of it, why?") == set()
-    assert asked_numbers("Did 50,000 or 60,000 people come?") == {"50,000", "60,000"}
+    assert asked_numbers("Did 50,000 or 60,000 people come?") == {"50000", "60000"}  # as written without separators
+
+
+def test_a_number_typed_without_its_thousands_separator_is_the_lessons_number():
+    assert same_number("9,999") == same_number("9999") == "9999"
+    assert same_number("1,234,567.5") == "1234567.5"
+    assert same_number("1,5") == "1,5"  # decimal commas stay
+    assert same_number("1.600,50") == "1.600,50"
+    lesson = build_lesson_text("Flats", "", [("Outliers", "outliers", "A single 9,999 m² typo adds about 24 m² to the average flat.")], [])
+    for question in ("how much does the 9999 m² typo add to the average?", "how much does the 9,999 m² typo add to the average?"):
+        features = judge(lesson, question).features
+        assert features["number_mismatch"] == features["names_missing_window"] == features["names_missing_lesson"] == 0.0
+    assert judge(lesson, "how much does the 8999 m² typo add to the average?").features["number_mismatch"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -369,6 +381,12 @@ def test_a_question_that_swaps_a_word_for_its_opposite_is_caught():
     assert judge(lesson, "Which provinces did the king rule?").features["antonym_in_window"] == 0.0
     assert judge(lesson, "Which provinces did the queen rule?").features["antonym_in_window"] == 1.0
     assert judge(lesson, "Who ruled the southern provinces?").features["antonym_in_window"] == 1.0
+
+
+def test_verbs_of_moving_something_are_not_opposites():
+    # "push the average up" and "pulling the mean up" say the same thing.
+    lesson = build_lesson_text("Means", "", [("Outliers", "outliers", "A few extreme values are pulling the mean up.")], [])
+    assert judge(lesson, "what pushes the mean up?").features["antonym_in_window"] == 0.0
 
 
 def test_opposites_too_common_to_search_for_are_still_caught():
