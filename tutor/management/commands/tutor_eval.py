@@ -7,9 +7,10 @@ from tutor.evaluation import MissingLesson, Score, evaluate_demo, evaluate_squad
 from tutor.services import configured_engine
 
 EVALUATION = Path(__file__).resolve().parents[2] / "evaluation"
-# The main set, which the engine was developed against, and a held-out set for other
-# lessons, written afterwards without looking at the tutor's answers: never tune on it.
-DEMO_SETS = [EVALUATION / "demo_course.yaml", EVALUATION / "demo_course_heldout.yaml"]
+# The main set, which the engine was developed against; a held-out set for other lessons,
+# written afterwards without looking at the tutor's answers; and a fresh set, written
+# blind later still, with new questions on lessons of both. Never tune on the last two.
+DEMO_SETS = [EVALUATION / "demo_course.yaml", EVALUATION / "demo_course_heldout.yaml", EVALUATION / "demo_course_fresh.yaml"]
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             "--demo",
             type=Path,
             action="append",
-            help="A question set for the demo course; repeat for several (default: the committed main and held-out sets).",
+            help="A question set for the demo course; repeat for several (default: the committed main, held-out and fresh sets).",
         )
         parser.add_argument("--no-demo", action="store_true", help="Skip the demo course.")
         parser.add_argument("--squad", type=Path, help="A SQuAD 2.0 style JSON-lines file to measure on, each passage read as a one-section lesson.")
