@@ -664,7 +664,8 @@ def _judge_part(lesson: LessonText, question: str, context: str, model: Answerab
         return Judgement(best=None, probability=0.0, covered=False)
     asked = _Asked.read(question, stems)
     weights, search_weights, scores = _search(lesson, stems)
-    order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
+    # A table's header row names the columns and says nothing itself: it is not an answer.
+    order = sorted((index for index in range(len(scores)) if not _is_table_header(lesson, index)), key=lambda index: (-scores[index], index))
     best_index = _typed_best(lesson, order, scores, asked.kind, asked.words)
     # The runners-up close to the best are judged too, and the one the judgement trusts
     # most answers: the best-scoring passage may share the question's words while a
@@ -834,10 +835,11 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
         wanted.append(best_index - 1)
     listed = []
     if _leads_on(best):  # a lead-in or a question the lesson then answers
-        # A lead-in to a list ("...one of five questions:") comes with the first sentence of each item.
+        # A lead-in to a list ("...one of five questions:") comes with the first sentence of
+        # each item, a lead-in to a table with its rows.
         follow = best_index + 1
-        while same_section(follow) and lesson.passages[follow].in_list:
-            if lesson.passages[follow].kind == ITEM:
+        while same_section(follow) and (lesson.passages[follow].in_list or lesson.passages[follow].kind == ROW):
+            if lesson.passages[follow].kind in (ITEM, ROW):
                 listed.append(follow)
             follow += 1
         following = [index for index in (best_index + 1, best_index + 2) if same_section(index)]
@@ -890,6 +892,8 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
     headers = {index for index in chosen if _is_table_header(lesson, index)}
     if headers and len(chosen) > len(headers):
         chosen = [index for index in chosen if index not in headers]
+        # ...and a lead-in to a table that has lost its header has lost what it leads to.
+        chosen = [index for index in chosen if index == best_index or not (_leads_on(lesson.passages[index]) and index + 1 in headers)]
     return [lesson.passages[index] for index in sorted(chosen)]
 
 

@@ -9,6 +9,7 @@ from tutor.engines import NOT_COVERED, OfflineEngine, Turn
 from tutor.offline import (
     FEATURES,
     LONG_LESSON_WORDS,
+    _answer_passages,
     _with_lesson_vocabulary,
     answer_type,
     asked_numbers,
@@ -500,6 +501,43 @@ def test_in_a_long_lesson_words_the_lesson_never_uses_weigh_against_an_answer():
     never_used = "what does a tide table list about tsunami sirens?"
     assert judge(long, every_word_used).probability > judge(long, every_word_used, vocabulary_prior=False).probability
     assert judge(long, never_used).probability < judge(long, never_used, vocabulary_prior=False).probability
+
+
+TROUBLESHOOTING = build_lesson_text(
+    "Loading",
+    "",
+    [
+        (
+            "Troubleshooting",
+            "troubleshooting",
+            "When a load goes wrong, find the symptom here:\n\n"
+            "| symptom | likely cause | fix |\n|---|---|---|\n"
+            "| everything lands in one column | wrong delimiter | sep=';' |\n"
+            "| the first record is missing | no header row | header=None |\n\n"
+            "Fix one thing at a time and load again.",
+        ),
+        ("Encodings", "encodings", "Letters turn into garbage when the encoding is wrong."),
+    ],
+    [],
+)
+
+
+def test_a_tables_header_row_is_never_the_answer_and_a_lead_in_to_a_table_brings_its_rows():
+    judgement = judge(TROUBLESHOOTING, "what is the likely cause of a symptom, and its fix?")
+    texts = [passage.text for passage in judgement.passages]
+    assert judgement.best.text != "symptom | likely cause | fix"  # it names columns, it says nothing
+    assert "everything lands in one column | wrong delimiter | sep=';'" in texts
+    assert "the first record is missing | no header row | header=None" in texts
+
+
+def test_a_lead_in_to_a_table_is_not_quoted_without_the_table():
+    passages = TROUBLESHOOTING.passages
+    best = next(index for index, passage in enumerate(passages) if passage.text.startswith("Fix one thing"))
+    scores = [0.0] * len(passages)
+    scores[best], scores[0] = 1.0, 0.9  # the lead-in is strong too, and would bring only the header row
+    texts = [passage.text for passage in _answer_passages(TROUBLESHOOTING, best, scores, 90)]
+    assert "When a load goes wrong, find the symptom here:" not in texts
+    assert "Fix one thing at a time and load again." in texts
 
 
 def test_letters_with_accents_meet_their_plain_forms():
