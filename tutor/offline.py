@@ -731,12 +731,12 @@ def _section_named_by(lesson: LessonText, stems: list[str]) -> int | None:
 
 HEADING_QUESTION_WORDS = 3
 JUDGED_CANDIDATES = 3
+CANDIDATE_SHARE = 0.6
 # "How do I...", "which argument...": a question answered by the lesson's code as much as by its prose.
 PROCEDURE_QUESTION = re.compile(
     r"\bhow (?:do|can|should|would|could) (?:i|we|you)\b|\bhow to\b|\b(?:which|what) (?:argument|parameter|option|function|method|format|code|call)s?\b",
     re.IGNORECASE,
 )
-CANDIDATE_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -898,14 +898,13 @@ def _answer_passages(lesson: LessonText, best_index: int, scores: list[float], b
 
 
 def _is_table_header(lesson: LessonText, index: int) -> bool:
-    following = index + 1
-    return (
-        lesson.passages[index].kind == ROW
-        and lesson.table_start(index) == index
-        and following < len(lesson.passages)
-        and lesson.passages[following].kind == ROW
-        and lesson.passages[following].section == lesson.passages[index].section
-    )
+    """Whether the passage at index is a table's first row with more rows after it (checked for every passage: O(1))."""
+    passages, row = lesson.passages, lesson.passages[index]
+
+    def is_row_beside(other: int) -> bool:
+        return 0 <= other < len(passages) and passages[other].kind == ROW and passages[other].section == row.section
+
+    return row.kind == ROW and not is_row_beside(index - 1) and is_row_beside(index + 1)
 
 
 def _leads_on(passage: Passage) -> bool:
