@@ -13,6 +13,10 @@ from tests.workers import file_broker_worker  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# A run that imports pandas and matplotlib in a cold sandbox, on two cores shared with the
+# browser, the live server and the test itself: generous, since a slow machine is not a failure.
+RUN_TIMEOUT_MS = 60_000
+
 
 def test_learner_runs_an_exercise_to_passing_checks_and_sees_the_figure(page, live_server, file_broker_worker):  # noqa: F811
     import_catalog(DEMO_CONTENT)
@@ -23,7 +27,7 @@ def test_learner_runs_an_exercise_to_passing_checks_and_sees_the_figure(page, li
     expect(editor).to_contain_text("import pandas as pd")  # the starter, highlighted
     expect(editor.locator(".cm-keyword").first).to_have_text("import")
     page.get_by_role("button", name="▶ Run").click()  # the starter first: checks fail with hints
-    expect(page.locator("#exercise-output .check--failed").first).to_be_visible(timeout=30_000)
+    expect(page.locator("#exercise-output .check--failed").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
 
     editor.click()
     page.keyboard.press("Control+a")
@@ -33,7 +37,7 @@ def test_learner_runs_an_exercise_to_passing_checks_and_sees_the_figure(page, li
 
     output = page.locator("#exercise-output")
     with runs_explained(file_broker_worker):
-        expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)
+        expect(output.locator(".status--ok")).to_be_visible(timeout=RUN_TIMEOUT_MS)
     expect(output.locator(".check--passed")).to_have_count(3)
     figure = output.get_by_role("img", name="Figure 1 drawn by the code")
     expect(figure).to_be_visible()
@@ -50,7 +54,9 @@ def test_scratchpad_runs_without_javascript(browser, live_server, file_broker_wo
     page.get_by_label("Your code").fill("print('hello from the sandbox')\n6 * 7")
     page.get_by_role("button", name="▶ Run").click()
 
-    expect(page.locator(".run-output__stdout")).to_have_text("hello from the sandbox\n", timeout=30_000)  # the page refreshes itself until done
+    expect(page.locator(".run-output__stdout")).to_have_text(
+        "hello from the sandbox\n", timeout=RUN_TIMEOUT_MS
+    )  # the page refreshes itself until done
     expect(page.locator(".run-output")).to_contain_text("42")
     screenshot(page, "run-page-no-js")
     context.close()
@@ -70,7 +76,7 @@ def test_a_file_too_large_to_keep_is_listed_with_its_size_and_a_second_click_wai
     expect(output.get_by_role("alert")).to_contain_text("Your previous run was still going, so this one did not start.")
 
     with runs_explained(file_broker_worker):
-        expect(output.locator(".status--ok")).to_be_visible(timeout=30_000)  # the first run's output still arrives
+        expect(output.locator(".status--ok")).to_be_visible(timeout=RUN_TIMEOUT_MS)  # the first run's output still arrives
     expect(output.get_by_role("link", name="summary.csv")).to_be_visible()
     expect(output.locator(".files__not-kept")).to_contain_text("everything.bin not kept: too large (11.4 MB)")
     expect(output).to_contain_text("A run keeps up to 20 MB of files and figures, 10 MB per file.")
