@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from tutor.answerability import AnswerabilityModel, default_model
 from tutor.passages import BIG_IDEA_ANCHOR, EXERCISE_ANCHOR, INTRO_ANCHOR, ITEM, KEY_TERMS_ANCHOR, ROW, LessonText, Passage
-from tutor.text import NEGATIONS, STOPWORDS, content_stems, plain_letters, same_number, stem, words
+from tutor.text import NEGATIONS, STOPWORDS, content_stems, numbers_in, plain_letters, same_number, stem, words
 
 # Question words that say little about the subject: missing from a passage, they
 # barely count against it.
@@ -323,7 +323,7 @@ def _mismatch_features(weights: dict[str, float], window_stems: set[str], asked:
         if not (a in question_stems and b in question_stems)
     )
     question_numbers = asked.numbers
-    window_numbers = {same_number(word) for word in words(window_text) if any(ch.isdigit() for ch in word)}
+    window_numbers = numbers_in(words(window_text))
     return {
         "missing_window_count": float(len(missing)),
         "missing_window_max": max(missing.values(), default=0.0),
@@ -589,10 +589,6 @@ def asks_about_a_negative(question: str) -> bool:
     return False
 
 
-def _numbers(stems: set[str]) -> set[str]:
-    return {same_number(item) for item in stems if any(ch.isdigit() for ch in item)}
-
-
 def asked_numbers(question: str) -> set[str]:
     """The numbers the question asks about, leaving out those of its setting and the learner's examples."""
     found = set()
@@ -786,6 +782,7 @@ def _features(
     ]
     window_stems = {item for passage in window for item in passage.stems} | lesson.sections[best.section].stems | lesson.title_stems
     window_text = " ".join(passage.text for passage in window)
+    window_numbers = numbers_in(window_stems)
     stems, names, kind = asked.stems, asked.names, asked.kind
     question_bigrams = _bigrams(stems)
     other = max((scores[index] for index in order[:2] if index != best_index), default=0.0)
@@ -794,7 +791,7 @@ def _features(
         "coverage_window": _coverage(search_weights, window_stems),
         "missing_from_lesson": sum(weight for item, weight in weights.items() if item not in lesson.vocabulary and item not in GENERIC),
         "names_missing_lesson": float(sum(1 for item in names if item not in lesson.vocabulary and item not in lesson.numbers)),
-        "names_missing_window": float(sum(1 for item in names if item not in window_stems and item not in _numbers(window_stems))),
+        "names_missing_window": float(sum(1 for item in names if item not in window_stems and item not in window_numbers)),
         "asks_for_type": 1.0 if kind else 0.0,
         "type_missing": 0.0 if _has_answer_type(kind, window_text, asked.words) else 1.0,
         "negation_mismatch": 1.0 if asked.negated and not (set(words(window_text)) & NEGATIONS or "n't" in window_text.lower()) else 0.0,

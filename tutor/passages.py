@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from lessons.markdown import parse_markdown
-from tutor.text import content_stems, same_number, sentences
+from tutor.text import content_stems, numbers_in, sentences
 
 INTRO_ANCHOR = "lesson-intro"
 # Ids of the lesson page that citations link to, besides the sections' own anchors.
@@ -96,7 +96,7 @@ class LessonText:
     @cached_property
     def numbers(self) -> frozenset[str]:
         """The lesson's numbers as written without thousands separators ("9,999" as "9999")."""
-        return frozenset(same_number(item) for item in self.vocabulary if any(ch.isdigit() for ch in item))
+        return frozenset(numbers_in(self.vocabulary))
 
     @cached_property
     def postings(self) -> dict[str, list[tuple[int, int]]]:

@@ -321,6 +321,11 @@ def same_number(word: str) -> str:
     return THOUSANDS_SEPARATOR.sub("", word)
 
 
+def numbers_in(items) -> set[str]:
+    """The numbers among words or stems, as written without thousands separators."""
+    return {same_number(item) for item in items if any(ch.isdigit() for ch in item)}
+
+
 def plain_letters(text: str) -> str:
     """Return text with compatibility forms and accents made plain: full-width letters and
     the "fi" ligature meet their plain letters, and "café" meets "cafe", as learners type it."""
